@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Installs the system packages Cairn's tests need, on Debian/Ubuntu, as root.
+# Idempotent: installs only what is missing, and refreshes the package lists only when apt
+# does not know a missing package (or fails to fetch it from stale lists).
+#
+# Later work adds its needs to PACKAGES (e.g. containerd, runc).
+set -euo pipefail
+
+PACKAGES=(
+  etcd-server # /usr/bin/etcd: the etcd storage tests start a real etcd on loopback
+  etcd-client # etcdctl, for inspecting a test etcd by hand
+)
+
+log() { printf 'install-deps: %s\n' "$*" >&2; }
+
+if [[ $(id -u) -ne 0 ]]; then
+  log "must run as root (try: sudo $0)"
+  exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  log 'needs apt-get (Debian or Ubuntu)'
+  exit 1
+fi
+
+# (outputs are captured before matching: `cmd | grep -q` can fail under pipefail via SIGPIPE)
+installed() {
+  local status
+  status=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) || return 1
+  [[ $status == 'install ok installed' ]]
+}
+# apt knows the package when it has an install candidate ("Candidate: (none)" when it does not)
+known() {
+  local policy
+  policy=$(apt-cache policy "$1" 2>/dev/null) || return 1
+  [[ $policy =~ Candidate:\ [^\(] ]]
+}
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  installed "$pkg" || missing+=("$pkg")
+done
+if ((${#missing[@]} == 0)); then
+  log "already installed: ${PACKAGES[*]}"
+  exit 0
+fi
+
+updated=0
+for pkg in "${missing[@]}"; do
+  if ! known "$pkg"; then
+    log 'refreshing package lists'
+    apt-get update
+    updated=1
+    break
+  fi
+done
+
+install() { DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"; }
+log "installing: ${missing[*]}"
+if ! install; then
+  ((updated)) && exit 1
+  log 'install failed; refreshing package lists and retrying'
+  apt-get update
+  install
+fi
+
+if [[ ! -x /usr/bin/etcd ]]; then
+  log '/usr/bin/etcd is still missing after installing etcd-server'
+  exit 1
+fi
+log 'done'

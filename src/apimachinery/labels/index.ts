@@ -1,0 +1,25 @@
+/** Label selectors: the string syntax, `metav1.LabelSelector` objects, and label validation. */
+export {
+  type LabelSelector,
+  type LabelSelectorRequirement,
+  formatLabelSelector,
+  selectorFromLabelSelector,
+  validateLabelSelector,
+} from './label-selector.js';
+export { parseLabelSelector } from './parser.js';
+export { type Labels, type Operator, Requirement, newRequirement, requirementErrors } from './requirement.js';
+export {
+  type Selector,
+  everythingSelector,
+  nothingSelector,
+  selectorFromRequirements,
+  selectorFromSet,
+  validatedSelectorFromSet,
+} from './selector.js';
+export {
+  labelValueErrors,
+  qualifiedNameErrors,
+  validateLabelKey,
+  validateLabelValue,
+  validateLabels,
+} from './validation.js';

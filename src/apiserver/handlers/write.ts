@@ -1,0 +1,93 @@
+/** CREATE (POST), UPDATE (PUT) and PATCH, for objects and their status subresource. */
+import { badRequest } from '../../apimachinery/errors.js';
+import { applyPatch } from '../../apimachinery/patch/index.js';
+import type { KubeObject } from '../../registry/resource.js';
+import { strictDecodingError, unknownFieldMessage, unknownFields } from '../../openapi/strict.js';
+import { decodeObject, mediaType, readBody } from '../negotiation.js';
+import { type RequestContext, checkIdentity, checkTypeMeta, dryRun, writeObject } from './context.js';
+
+type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+function fieldValidationParam(q: URLSearchParams): FieldValidation {
+  const v = q.get('fieldValidation') ?? 'Warn';
+  if (v !== 'Strict' && v !== 'Warn' && v !== 'Ignore') {
+    throw badRequest(
+      `fieldValidation: Unsupported value: "${v}": supported values: "Ignore", "Strict", "Warn"`,
+    );
+  }
+  return v;
+}
+
+/** fieldValidation: unknown fields are a 400 (Strict), a warning (Warn) or ignored. */
+export function checkUnknownFields(ctx: RequestContext, obj: KubeObject): void {
+  const mode = fieldValidationParam(ctx.query);
+  if (mode === 'Ignore') return;
+  const unknown = unknownFields(obj, ctx.resource.definition, ctx.api.definitions());
+  if (!unknown.length) return;
+  if (mode === 'Strict') {
+    const { kind, version } = ctx.resource;
+    throw badRequest(
+      `${kind} in version "${version}" cannot be handled as a ${kind}: ${strictDecodingError(unknown)}`,
+    );
+  }
+  for (const f of unknown) ctx.warnings.push(unknownFieldMessage(f));
+}
+
+export async function handleCreate(ctx: RequestContext): Promise<void> {
+  const obj = decodeObject(await readBody(ctx.req), ctx.req.headers['content-type']) as KubeObject;
+  checkTypeMeta(ctx, obj);
+  checkIdentity(ctx, obj);
+  checkUnknownFields(ctx, obj);
+  const created = await ctx.registry.create(ctx.info.namespace, obj, { dryRun: dryRun(ctx.query) });
+  writeObject(ctx, 201, created);
+}
+
+export async function handleUpdate(ctx: RequestContext): Promise<void> {
+  const obj = decodeObject(await readBody(ctx.req), ctx.req.headers['content-type']) as KubeObject;
+  checkTypeMeta(ctx, obj);
+  checkIdentity(ctx, obj, ctx.info.name);
+  checkUnknownFields(ctx, obj);
+  const updated = await ctx.registry.update(ctx.info.namespace, ctx.info.name, obj, {
+    dryRun: dryRun(ctx.query),
+    ...(ctx.info.subresource ? { subresource: ctx.info.subresource } : {}),
+  });
+  writeObject(ctx, 200, updated);
+}
+
+function decodePatch(body: Buffer, type: string): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw badRequest(`error decoding patch (${type}): ${(err as Error).message}`);
+  }
+}
+
+export async function handlePatch(ctx: RequestContext): Promise<void> {
+  const type = mediaType(ctx.req.headers['content-type']);
+  const body = await readBody(ctx.req);
+  const patch = type === 'application/apply-patch+yaml' ? undefined : decodePatch(body, type);
+  const defs = ctx.api.definitions();
+  const schema = defs[ctx.resource.definition];
+  const precondition =
+    patch && typeof patch === 'object' && !Array.isArray(patch)
+      ? (patch as KubeObject).metadata?.resourceVersion
+      : undefined;
+  const updated = await ctx.registry.guaranteedUpdate(
+    ctx.info.namespace,
+    ctx.info.name,
+    (current) => {
+      const next = applyPatch(type, current, patch, schema, defs);
+      if (next === null || typeof next !== 'object' || Array.isArray(next)) {
+        throw badRequest('the patch did not produce an object');
+      }
+      const obj = next as KubeObject;
+      checkTypeMeta(ctx, obj);
+      checkIdentity(ctx, obj, ctx.info.name);
+      checkUnknownFields(ctx, obj);
+      return obj;
+    },
+    { dryRun: dryRun(ctx.query), ...(ctx.info.subresource ? { subresource: ctx.info.subresource } : {}) },
+    precondition,
+  );
+  writeObject(ctx, 200, updated);
+}

@@ -1,0 +1,84 @@
+/**
+ * A running control plane: store → API → bootstrap objects → controllers → HTTPS server →
+ * kubeconfig. Started in a straight line; `stop()` undoes it in reverse.
+ */
+import { join } from 'node:path';
+import { Api } from '../apiserver/api.js';
+import { TokenAuthenticator, loadTokens } from '../apiserver/authentication.js';
+import { writeKubeconfig } from '../apiserver/kubeconfig.js';
+import { ensurePki } from '../apiserver/pki.js';
+import { ApiServer } from '../apiserver/server.js';
+import { GarbageCollector } from '../controllers/garbagecollector/controller.js';
+import { NamespaceController } from '../controllers/namespace/controller.js';
+import { ServiceAccountController } from '../controllers/serviceaccount/controller.js';
+import { builtinResources } from '../registry/all.js';
+import { type StoreOptions, openStore } from '../storage/index.js';
+import type { Logger } from '../util/log.js';
+import { bootstrap } from './bootstrap.js';
+
+export interface ControlPlaneOptions {
+  dataDir: string;
+  logger: Logger;
+  port: number;
+  bindAddress: string;
+  /** Default: SQLite in the data dir. */
+  store?: StoreOptions;
+  insecureHttp?: boolean;
+  tlsSans?: string[];
+  writeKubeconfig?: string;
+}
+
+export interface ControlPlane {
+  api: Api;
+  url: string;
+  kubeconfigPath: string;
+  adminToken: string;
+  stop(): Promise<void>;
+}
+
+export async function startControlPlane(o: ControlPlaneOptions): Promise<ControlPlane> {
+  const serverDir = join(o.dataDir, 'server');
+  const store = await openStore(o.store ?? { kind: 'sqlite', path: join(serverDir, 'db', 'state.db') });
+  const api = new Api({ store, resources: builtinResources });
+  await bootstrap(api);
+
+  const abort = new AbortController();
+  const controllers = [
+    new NamespaceController({ api, logger: o.logger.child({ controller: 'namespace' }) }),
+    new ServiceAccountController({ api, logger: o.logger.child({ controller: 'serviceaccount' }) }),
+    new GarbageCollector({ api, logger: o.logger.child({ controller: 'garbagecollector' }) }),
+  ];
+  for (const c of controllers) await c.start(abort.signal);
+
+  const tokens = await loadTokens(join(serverDir, 'tokens.json'));
+  const admin = tokens.find((t) => t.groups.includes('system:masters'));
+  if (!admin) throw new Error(`no admin token in ${join(serverDir, 'tokens.json')}`);
+  const pki = o.insecureHttp ? undefined : await ensurePki(join(serverDir, 'tls'), o.tlsSans ?? []);
+  const server = new ApiServer({
+    api,
+    logger: o.logger.child({ component: 'apiserver' }),
+    ...(o.insecureHttp ? {} : { authenticator: new TokenAuthenticator(tokens) }),
+    ...(pki ? { tls: { cert: pki.cert, key: pki.key } } : {}),
+    host: o.bindAddress,
+    port: o.port,
+  });
+  const port = await server.listen();
+  const loopback = o.bindAddress === '0.0.0.0' || o.bindAddress === '::' ? '127.0.0.1' : o.bindAddress;
+  const url = `${pki ? 'https' : 'http'}://${loopback.includes(':') ? `[${loopback}]` : loopback}:${port}`;
+  const kubeconfigPath = join(serverDir, 'admin.kubeconfig');
+  const kc = { server: url, token: admin.token, ...(pki ? { caCert: pki.caCert } : {}) };
+  await writeKubeconfig(kubeconfigPath, kc);
+  if (o.writeKubeconfig) await writeKubeconfig(o.writeKubeconfig, kc);
+
+  return {
+    api,
+    url,
+    kubeconfigPath,
+    adminToken: admin.token,
+    async stop() {
+      abort.abort();
+      await server.close();
+      await store.close();
+    },
+  };
+}

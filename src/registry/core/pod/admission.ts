@@ -1,0 +1,101 @@
+/**
+ * What upstream's default admission plugins add to a pod when it is created, applied by the pod
+ * strategy (create-only, like admission):
+ *
+ *   ServiceAccount: `serviceAccountName: default` when unset (and the deprecated
+ *                   `serviceAccount` mirror); optionally the projected token volume
+ *                   `kube-api-access-<suffix>` mounted in every container.
+ *   Priority:       `priority` from the priorityClassName (0 when none) and
+ *                   `preemptionPolicy: PreemptLowerPriority`; on update, both are kept.
+ *
+ * Not done here (they need other objects): rejecting a pod whose ServiceAccount does not exist
+ * or whose PriorityClass is unknown, and DefaultTolerationSeconds.
+ */
+import type { Container, EphemeralContainer, Pod, PodSpec, Volume } from 'kubernetes-types/core/v1.js';
+
+export const DEFAULT_SERVICE_ACCOUNT = 'default';
+export const SERVICE_ACCOUNT_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** Upstream mounts tokens valid 3607s (an hour plus skew) unless extended expiry is configured. */
+export const SERVICE_ACCOUNT_TOKEN_EXPIRATION_SECONDS = 3607;
+const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
+
+/** The built-in priority classes (all others would need a PriorityClass lookup). */
+export const SYSTEM_PRIORITY_CLASSES: Record<string, number> = {
+  'system-node-critical': 2000001000,
+  'system-cluster-critical': 2000000000,
+};
+
+export interface ServiceAccountAdmissionOptions {
+  /** Add and mount the projected `kube-api-access-*` volume (default false: Cairn nodes do not serve tokens yet). */
+  mountToken?: boolean;
+  /** Random suffix generator for the volume name (5 characters, like upstream). */
+  suffix?: () => string;
+}
+
+const randomSuffix = (): string => {
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  let s = '';
+  for (let i = 0; i < 5; i++) s += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return s;
+};
+
+function tokenVolume(name: string): Volume {
+  return {
+    name,
+    projected: {
+      defaultMode: 0o644,
+      sources: [
+        {
+          serviceAccountToken: { expirationSeconds: SERVICE_ACCOUNT_TOKEN_EXPIRATION_SECONDS, path: 'token' },
+        },
+        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+        {
+          downwardAPI: {
+            items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+          },
+        },
+      ],
+    },
+  };
+}
+
+function mountsToken(c: Container | EphemeralContainer): boolean {
+  return (c.volumeMounts ?? []).some((m) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH);
+}
+
+/** The ServiceAccount admission plugin's mutation. Mirror (static) pods are left alone. */
+export function admitServiceAccount(pod: Pod, opts: ServiceAccountAdmissionOptions = {}): void {
+  if (pod.metadata?.annotations?.[MIRROR_POD_ANNOTATION] !== undefined) return;
+  const spec: PodSpec = pod.spec ?? { containers: [] };
+  if (!spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount || DEFAULT_SERVICE_ACCOUNT;
+  spec.serviceAccount = spec.serviceAccountName;
+  if (!opts.mountToken || spec.automountServiceAccountToken === false) return;
+  const existing = (spec.volumes ?? []).find((v) => v.name.startsWith('kube-api-access-') && v.projected);
+  const name = existing?.name ?? `kube-api-access-${(opts.suffix ?? randomSuffix)()}`;
+  if (!existing) spec.volumes = [...(spec.volumes ?? []), tokenVolume(name)];
+  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+    if (!mountsToken(c))
+      c.volumeMounts = [
+        ...(c.volumeMounts ?? []),
+        { name, mountPath: SERVICE_ACCOUNT_MOUNT_PATH, readOnly: true },
+      ];
+  }
+}
+
+/** The Priority admission plugin on create. */
+export function admitPriority(pod: Pod): void {
+  const spec = pod.spec;
+  if (!spec) return;
+  if (spec.priority === undefined) spec.priority = SYSTEM_PRIORITY_CLASSES[spec.priorityClassName ?? ''] ?? 0;
+  spec.preemptionPolicy ??= 'PreemptLowerPriority';
+}
+
+/** On update, priority and preemptionPolicy set at creation carry over when a client omits them. */
+export function admitPriorityUpdate(pod: Pod, old: Pod): void {
+  const spec = pod.spec;
+  if (!spec || !old.spec) return;
+  if (spec.priority === undefined && old.spec.priority !== undefined) spec.priority = old.spec.priority;
+  if (spec.preemptionPolicy === undefined && old.spec.preemptionPolicy !== undefined) {
+    spec.preemptionPolicy = old.spec.preemptionPolicy;
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Strategy helper: carry a field over from the stored object, the way upstream strategies do
+ * `new.Status = old.Status` — absent in the stored object means absent in the result (never a
+ * key holding `undefined`, which would make an unchanged object look changed).
+ */
+import { deepCopy } from '../apis/meta/equality.js';
+
+export function keepField<T extends object>(target: T, source: T, key: keyof T & string): void {
+  const t = target as Record<string, unknown>;
+  const value = (source as Record<string, unknown>)[key];
+  if (value === undefined) delete t[key];
+  else t[key] = deepCopy(value);
+}
