@@ -1,10 +1,9 @@
-/** Label selectors: the string syntax, `metav1.LabelSelector` objects, and label validation. */
+/** Label selectors: the string syntax, `metav1.LabelSelector` objects, and label key/value checks. */
 export {
   type LabelSelector,
   type LabelSelectorRequirement,
   formatLabelSelector,
   selectorFromLabelSelector,
-  validateLabelSelector,
 } from './label-selector.js';
 export { parseLabelSelector } from './parser.js';
 export { type Labels, type Operator, Requirement, newRequirement, requirementErrors } from './requirement.js';
@@ -16,10 +15,4 @@ export {
   selectorFromSet,
   validatedSelectorFromSet,
 } from './selector.js';
-export {
-  labelValueErrors,
-  qualifiedNameErrors,
-  validateLabelKey,
-  validateLabelValue,
-  validateLabels,
-} from './validation.js';
+export { validateLabelKey, validateLabelValue } from './validation.js';

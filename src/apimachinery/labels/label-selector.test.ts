@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StatusError } from '../errors.js';
-import { FieldPath, fieldErrorMessage } from '../validation/field.js';
-import {
-  type LabelSelector,
-  formatLabelSelector,
-  selectorFromLabelSelector,
-  validateLabelSelector,
-} from './label-selector.js';
+import { type LabelSelector, formatLabelSelector, selectorFromLabelSelector } from './label-selector.js';
 
 describe('selectorFromLabelSelector', () => {
   it('null/undefined selects nothing; {} selects everything', () => {
@@ -83,46 +77,5 @@ describe('selectorFromLabelSelector', () => {
   it('formats absent and empty selectors as <none>', () => {
     expect(formatLabelSelector(undefined)).toBe('<none>');
     expect(formatLabelSelector({})).toBe('<none>');
-  });
-});
-
-describe('validateLabelSelector', () => {
-  const path = FieldPath.root('spec').child('selector');
-  it.each<[LabelSelector | undefined, string[]]>([
-    [undefined, []],
-    [{}, []],
-    [{ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'a', operator: 'Exists' }] }, []],
-    [
-      { matchExpressions: [{ key: 'a', operator: 'In' }] },
-      [
-        "spec.selector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'",
-      ],
-    ],
-    [
-      { matchExpressions: [{ key: 'a', operator: 'Exists', values: ['x'] }] },
-      [
-        "spec.selector.matchExpressions[0].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
-      ],
-    ],
-    [
-      { matchExpressions: [{ key: 'a', operator: 'Foo' }] },
-      ['spec.selector.matchExpressions[0].operator: Invalid value: "Foo": not a valid selector operator'],
-    ],
-  ])('%j', (ls, expected) => {
-    expect(validateLabelSelector(ls, path).map(fieldErrorMessage)).toEqual(expected);
-  });
-
-  it('checks keys and values', () => {
-    const errs = validateLabelSelector(
-      {
-        matchLabels: { '-a': 'ok' },
-        matchExpressions: [{ key: 'k', operator: 'In', values: ['bad value'] }],
-      },
-      path,
-    );
-    expect(errs.map((e) => e.field)).toEqual([
-      'spec.selector.matchLabels',
-      'spec.selector.matchExpressions[0].values[0]',
-    ]);
   });
 });

@@ -6,10 +6,8 @@
  * NOTHING, while an empty object `{}` selects EVERYTHING.
  */
 import { badRequest } from '../errors.js';
-import { type FieldError, FieldPath, forbidden, invalid, required } from '../validation/field.js';
 import { type Operator, newRequirement } from './requirement.js';
 import { type Selector, everythingSelector, nothingSelector, selectorFromRequirements } from './selector.js';
-import { validateLabelKey, validateLabelValue, validateLabels } from './validation.js';
 
 export interface LabelSelectorRequirement {
   key: string;
@@ -56,45 +54,4 @@ export function formatLabelSelector(ls: LabelSelector | null | undefined): strin
   } catch {
     return '<error>';
   }
-}
-
-/** Field errors for a LabelSelector in an object being validated (e.g. `spec.selector`). */
-export function validateLabelSelector(
-  ls: LabelSelector | null | undefined,
-  path: FieldPath = FieldPath.root('selector'),
-): FieldError[] {
-  if (!ls) return [];
-  const errs = validateLabels(ls.matchLabels ?? undefined, path.child('matchLabels'));
-  (ls.matchExpressions ?? []).forEach((e, i) => {
-    const p = path.child('matchExpressions').index(i);
-    const values = e.values ?? [];
-    switch (e.operator) {
-      case 'In':
-      case 'NotIn':
-        if (values.length === 0) {
-          errs.push(required(p.child('values'), "must be specified when `operator` is 'In' or 'NotIn'"));
-        }
-        break;
-      case 'Exists':
-      case 'DoesNotExist':
-        if (values.length > 0) {
-          errs.push(
-            forbidden(
-              p.child('values'),
-              "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
-            ),
-          );
-        }
-        break;
-      default:
-        errs.push(invalid(p.child('operator'), e.operator, 'not a valid selector operator'));
-    }
-    const keyErr = validateLabelKey(e.key, p.child('key'));
-    if (keyErr) errs.push(keyErr);
-    values.forEach((v, j) => {
-      const valueErr = validateLabelValue(v, p.child('values').index(j));
-      if (valueErr) errs.push(valueErr);
-    });
-  });
-  return errs;
 }

@@ -76,13 +76,22 @@ describe('parseLabelSelector: errors are 400 BadRequest', () => {
       'x>a',
       "unable to parse requirement: values[0]: Invalid value: \"a\": for 'Gt', 'Lt' operators, the value must be an integer",
     ],
-    ['-x=a', 'unable to parse requirement: key: Invalid value: "-x": name part may contain only'],
-    ['a/b/c', 'unable to parse requirement: key: Invalid value: "a/b/c": a qualified name is'],
+    [
+      '-x=a',
+      'unable to parse requirement: key: Invalid value: "-x": name part must consist of alphanumeric characters',
+    ],
+    [
+      'a/b/c',
+      'unable to parse requirement: key: Invalid value: "a/b/c": a qualified name must consist of alphanumeric characters',
+    ],
     [
       'Example.com/a',
-      'unable to parse requirement: key: Invalid value: "Example.com/a": prefix part must be',
+      'unable to parse requirement: key: Invalid value: "Example.com/a": prefix part a lowercase RFC 1123 subdomain must consist of',
     ],
-    ['x=a/b', 'unable to parse requirement: values[0]: Invalid value: "a/b": a valid label value'],
+    [
+      'x=a/b',
+      'unable to parse requirement: values[0]: Invalid value: "a/b": a valid label must be an empty string or consist of',
+    ],
     [`x=${'v'.repeat(64)}`, 'must be no more than 63 characters'],
     [`${'k'.repeat(64)}=v`, 'name part must be no more than 63 characters'],
   ])('%j', (input, message) => {

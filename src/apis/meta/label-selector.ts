@@ -10,7 +10,7 @@ import {
   invalid,
   required,
 } from '../../apimachinery/validation/field.js';
-import { isValidLabelValue } from './names.js';
+import { isValidLabelValue } from '../../apimachinery/validation/names.js';
 import { validateLabelName, validateLabels } from './validation.js';
 
 export interface LabelSelectorOptions {

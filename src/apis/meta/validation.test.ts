@@ -9,7 +9,7 @@ import {
   isQualifiedName,
   isValidLabelValue,
   isValidPortName,
-} from './names.js';
+} from '../../apimachinery/validation/names.js';
 import { validateLabelSelector } from './label-selector.js';
 import {
   nameIsDNSLabel,

@@ -19,7 +19,7 @@ import {
   isDNS1123Subdomain,
   isQualifiedName,
   isValidLabelValue,
-} from './names.js';
+} from '../../apimachinery/validation/names.js';
 
 type Path = FieldPath | string;
 const child = (p: Path, ...names: string[]): FieldPath =>

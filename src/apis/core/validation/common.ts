@@ -10,7 +10,12 @@ import {
   nameIsDNSLabel,
   nameIsDNSSubdomain,
 } from '../../meta/validation.js';
-import { isDNS1123Label, isDNS1123Subdomain, isValidPortName, isValidPortNum } from '../../meta/names.js';
+import {
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  isValidPortName,
+  isValidPortNum,
+} from '../../../apimachinery/validation/names.js';
 
 export {
   validateImmutableField,

@@ -12,7 +12,7 @@ import {
   tooLong,
 } from '../../../apimachinery/validation/field.js';
 import { semanticEqual } from '../../meta/equality.js';
-import { isConfigMapKey } from '../../meta/names.js';
+import { isConfigMapKey } from '../../../apimachinery/validation/names.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../meta/validation.js';
 import {
   validateConfigMapName,

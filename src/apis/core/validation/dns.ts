@@ -10,7 +10,7 @@ import {
   notSupported,
   required,
 } from '../../../apimachinery/validation/field.js';
-import { IP_ERROR, parsesAsIP } from '../../meta/names.js';
+import { IP_ERROR, parsesAsIP } from '../../../apimachinery/validation/names.js';
 import { validateDNS1123Subdomain } from './common.js';
 
 export const MAX_DNS_NAMESERVERS = 3;

@@ -10,7 +10,7 @@ import {
   notSupported,
   required,
 } from '../../../apimachinery/validation/field.js';
-import { isValidPortNum, parsesAsIP } from '../../meta/names.js';
+import { isValidPortNum, parsesAsIP } from '../../../apimachinery/validation/names.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../meta/validation.js';
 import {
   validateDNS1123Label,

@@ -16,7 +16,7 @@ import {
   notSupported,
   required,
 } from '../../../apimachinery/validation/field.js';
-import { isConfigMapKey, isEnvVarName } from '../../meta/names.js';
+import { isConfigMapKey, isEnvVarName } from '../../../apimachinery/validation/names.js';
 import {
   validateConfigMapName,
   validateNameWith,

@@ -6,7 +6,7 @@
 import type { Event } from 'kubernetes-types/core/v1.js';
 import { type FieldError, FieldPath, invalid, required } from '../../../apimachinery/validation/field.js';
 import { semanticEqual } from '../../meta/equality.js';
-import { isDNS1123Subdomain } from '../../meta/names.js';
+import { isDNS1123Subdomain } from '../../../apimachinery/validation/names.js';
 import {
   nameIsDNSSubdomain,
   validateObjectMeta,

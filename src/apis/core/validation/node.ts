@@ -10,7 +10,7 @@ import {
   forbidden,
   invalid,
 } from '../../../apimachinery/validation/field.js';
-import { CIDR_ERROR, parsesAsCIDR } from '../../meta/names.js';
+import { CIDR_ERROR, parsesAsCIDR } from '../../../apimachinery/validation/names.js';
 import { semanticEqual } from '../../meta/equality.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../meta/validation.js';
 import { validateNodeName } from './common.js';

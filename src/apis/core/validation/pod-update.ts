@@ -12,7 +12,7 @@ import {
   required,
 } from '../../../apimachinery/validation/field.js';
 import { deepCopy, describeDifferences, semanticEqual } from '../../meta/equality.js';
-import { inclusiveRangeError, isIPv6 } from '../../meta/names.js';
+import { inclusiveRangeError, isIPv6 } from '../../../apimachinery/validation/names.js';
 import { validateObjectMetaUpdate } from '../../meta/validation.js';
 import {
   isRestartableInitContainer,

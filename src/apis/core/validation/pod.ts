@@ -13,7 +13,7 @@ import {
   notSupported,
   required,
 } from '../../../apimachinery/validation/field.js';
-import { inclusiveRangeError } from '../../meta/names.js';
+import { inclusiveRangeError } from '../../../apimachinery/validation/names.js';
 import { validateObjectMeta } from '../../meta/validation.js';
 import {
   validateDNS1123Label,

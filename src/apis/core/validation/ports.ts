@@ -11,7 +11,7 @@ import {
   notSupported,
   required,
 } from '../../../apimachinery/validation/field.js';
-import { isValidPortName, isValidPortNum } from '../../meta/names.js';
+import { isValidPortName, isValidPortNum } from '../../../apimachinery/validation/names.js';
 
 type AnyContainer = Container | EphemeralContainer;
 

@@ -11,7 +11,7 @@ import {
   notSupported,
   required,
 } from '../../../apimachinery/validation/field.js';
-import { isHTTPHeaderName } from '../../meta/names.js';
+import { isHTTPHeaderName } from '../../../apimachinery/validation/names.js';
 import { validateNonnegativeField, validatePortNumOrName } from './common.js';
 
 type Handler = Probe & LifecycleHandler;

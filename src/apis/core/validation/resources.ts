@@ -11,7 +11,7 @@ import {
   invalid,
   required,
 } from '../../../apimachinery/validation/field.js';
-import { isQualifiedName } from '../../meta/names.js';
+import { isQualifiedName } from '../../../apimachinery/validation/names.js';
 import { IS_NEGATIVE_ERROR } from '../../meta/validation.js';
 
 const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);

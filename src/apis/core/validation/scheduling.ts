@@ -23,7 +23,7 @@ import {
   notSupported,
   required,
 } from '../../../apimachinery/validation/field.js';
-import { isValidLabelValue } from '../../meta/names.js';
+import { isValidLabelValue } from '../../../apimachinery/validation/names.js';
 import { semanticEqual } from '../../meta/equality.js';
 
 import { validateLabelName, validateNameWith, validateNamespaceName, validateNodeName } from './common.js';

@@ -18,7 +18,7 @@ import {
   required,
   tooLong,
 } from '../../../apimachinery/validation/field.js';
-import { isValidGroupID, isValidUserID } from '../../meta/names.js';
+import { isValidGroupID, isValidUserID } from '../../../apimachinery/validation/names.js';
 import { validateLocalDescendingPath } from './common.js';
 
 const sysctlSegment = '[a-z0-9]([-_a-z0-9]*[a-z0-9])?';

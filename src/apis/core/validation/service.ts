@@ -12,7 +12,7 @@ import {
   notSupported,
   required,
 } from '../../../apimachinery/validation/field.js';
-import { CIDR_ERROR, isIPv6, isValidPortNum, parsesAsCIDR } from '../../meta/names.js';
+import { CIDR_ERROR, isIPv6, isValidPortNum, parsesAsCIDR } from '../../../apimachinery/validation/names.js';
 import { validateObjectMeta } from '../../meta/validation.js';
 import { externallyAccessible } from '../v1/defaults-objects.js';
 import {

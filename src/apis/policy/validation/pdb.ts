@@ -6,7 +6,7 @@
  */
 import type { PodDisruptionBudget, PodDisruptionBudgetSpec } from 'kubernetes-types/policy/v1.js';
 import { type FieldError, FieldPath, invalid, notSupported } from '../../../apimachinery/validation/field.js';
-import { isValidPercent } from '../../meta/names.js';
+import { isValidPercent } from '../../../apimachinery/validation/names.js';
 import { validateLabelSelector } from '../../meta/label-selector.js';
 import {
   IS_NEGATIVE_ERROR,

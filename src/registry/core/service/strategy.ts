@@ -11,7 +11,7 @@ import {
   validateServiceUpdate,
 } from '../../../apis/core/validation/service-update.js';
 import { semanticEqual } from '../../../apis/meta/equality.js';
-import { isIPv6, parsesAsIP } from '../../../apis/meta/names.js';
+import { isIPv6, parsesAsIP } from '../../../apimachinery/validation/names.js';
 import { serviceTable } from '../../../printers/service.js';
 import type { Mutable, ResourceType, Strategy } from '../../resource.js';
 import { keepField } from '../../keep.js';
