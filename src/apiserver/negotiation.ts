@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import YAML from 'yaml';
 import { badRequest, notAcceptable, tooLarge, unsupportedMediaType } from '../apimachinery/errors.js';
+import { decodeKubernetesProtobuf, isKubernetesProtobuf } from '../apimachinery/protobuf/index.js';
 
 export const maxBodyBytes = 3 * 1024 * 1024;
 
@@ -67,9 +68,18 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 export const mediaType = (contentType: string | undefined): string =>
   (contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? 'application/json';
 
-/** Decodes a JSON or YAML object body; anything unparsable is a 400. */
-export function decodeObject(body: Buffer, contentType: string | undefined): Record<string, unknown> {
+/**
+ * Decodes a JSON, YAML or Kubernetes protobuf object body (kubectl's typed commands send
+ * protobuf); anything unparsable is a 400. `expected` fills in apiVersion/kind when a protobuf
+ * envelope leaves them empty.
+ */
+export function decodeObject(
+  body: Buffer,
+  contentType: string | undefined,
+  expected: { apiVersion?: string; kind?: string } = {},
+): Record<string, unknown> {
   const type = mediaType(contentType);
+  if (isKubernetesProtobuf(type)) return decodeKubernetesProtobuf(body, expected);
   const text = body.toString('utf8');
   let value: unknown;
   if (type === 'application/json' || type.endsWith('+json')) {
@@ -84,8 +94,6 @@ export function decodeObject(body: Buffer, contentType: string | undefined): Rec
     } catch (err) {
       throw badRequest(`error decoding YAML body: ${(err as Error).message}`);
     }
-  } else if (type === 'application/vnd.kubernetes.protobuf') {
-    throw unsupportedMediaType(type);
   } else {
     throw unsupportedMediaType(type);
   }

@@ -33,8 +33,15 @@ export function checkUnknownFields(ctx: RequestContext, obj: KubeObject): void {
   for (const f of unknown) ctx.warnings.push(unknownFieldMessage(f));
 }
 
+/** The request body as an object of this resource (JSON, YAML or protobuf). */
+async function readObject(ctx: RequestContext): Promise<KubeObject> {
+  const r = ctx.resource;
+  const expected = { apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind };
+  return decodeObject(await readBody(ctx.req), ctx.req.headers['content-type'], expected) as KubeObject;
+}
+
 export async function handleCreate(ctx: RequestContext): Promise<void> {
-  const obj = decodeObject(await readBody(ctx.req), ctx.req.headers['content-type']) as KubeObject;
+  const obj = await readObject(ctx);
   checkTypeMeta(ctx, obj);
   checkIdentity(ctx, obj);
   checkUnknownFields(ctx, obj);
@@ -43,7 +50,7 @@ export async function handleCreate(ctx: RequestContext): Promise<void> {
 }
 
 export async function handleUpdate(ctx: RequestContext): Promise<void> {
-  const obj = decodeObject(await readBody(ctx.req), ctx.req.headers['content-type']) as KubeObject;
+  const obj = await readObject(ctx);
   checkTypeMeta(ctx, obj);
   checkIdentity(ctx, obj, ctx.info.name);
   checkUnknownFields(ctx, obj);
