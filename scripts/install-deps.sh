@@ -2,13 +2,19 @@
 # Installs the system packages Cairn's tests need, on Debian/Ubuntu, as root.
 # Idempotent: installs only what is missing, and refreshes the package lists only when apt
 # does not know a missing package (or fails to fetch it from stale lists).
-#
-# Later work adds its needs to PACKAGES (e.g. containerd, runc).
 set -euo pipefail
 
 PACKAGES=(
   etcd-server # /usr/bin/etcd: the etcd storage tests start a real etcd on loopback
   etcd-client # etcdctl, for inspecting a test etcd by hand
+  # node agent (src/kubelet): a private containerd driven over CRI, CNI bridge networking
+  containerd                  # /usr/bin/containerd (1.6) and ctr (image import)
+  runc                        # /usr/sbin/runc, the OCI runtime containerd's shim runs
+  containernetworking-plugins # /usr/lib/cni: bridge, host-local, loopback, portmap
+  iptables                    # the bridge plugin's ipMasq and portmap need it
+  # locally built images (no internet registry): localhost/busybox and localhost/pause
+  busybox-static # /bin/busybox (static): the busybox test image's rootfs
+  catatonit      # /usr/bin/catatonit (static): the pause image's process
 )
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }
@@ -63,8 +69,10 @@ if ! install; then
   install
 fi
 
-if [[ ! -x /usr/bin/etcd ]]; then
-  log '/usr/bin/etcd is still missing after installing etcd-server'
-  exit 1
-fi
+for bin in /usr/bin/etcd /usr/bin/containerd /usr/sbin/runc /usr/lib/cni/bridge /bin/busybox /usr/bin/catatonit; do
+  if [[ ! -x $bin ]]; then
+    log "$bin is still missing after installing ${PACKAGES[*]}"
+    exit 1
+  fi
+done
 log 'done'

@@ -1,0 +1,27 @@
+export {
+  DEFAULT_PATH,
+  dockerManifestJson,
+  imageConfigJson,
+  ociArchitecture,
+  writeDockerArchive,
+  type ImageSpecification,
+} from './image-archive.js';
+export {
+  BUSYBOX_IMAGE,
+  PAUSE_IMAGE,
+  busyboxImage,
+  ensureLocalImages,
+  ImageBuildError,
+  pauseImage,
+  type EnsuredImage,
+  type EnsureImagesOptions,
+  type LocalImage,
+} from './local-images.js';
+export {
+  RegistryConfigError,
+  renderHostsToml,
+  writeRegistryHosts,
+  type RegistryHostConfig,
+  type RegistryMirror,
+} from './registry-hosts.js';
+export { buildBusyboxRootfs, buildPauseRootfs, parseAppletList } from './rootfs.js';
