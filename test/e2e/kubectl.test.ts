@@ -188,6 +188,40 @@ spec:
     expect((await c.kubectl(['get', 'configmap', 'cfg', '-n', 'scratch'])).code).not.toBe(0);
   });
 
+  it('cascades deletion through ownerReferences (background, foreground, orphan)', async () => {
+    const dependentOf = async (owner: string, name: string) => {
+      await c.k(['create', 'configmap', owner]);
+      const uid = await c.k(['get', 'configmap', owner, '-o', 'jsonpath={.metadata.uid}']);
+      const manifest = JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name,
+          ownerReferences: [
+            { apiVersion: 'v1', kind: 'ConfigMap', name: owner, uid, blockOwnerDeletion: true },
+          ],
+        },
+      });
+      await c.k(['apply', '-f', '-'], { input: manifest });
+    };
+    const exists = async (name: string) => (await c.kubectl(['get', 'configmap', name])).code === 0;
+
+    await dependentOf('owner-bg', 'dep-bg');
+    await c.k(['delete', 'configmap', 'owner-bg']);
+    await expect.poll(() => exists('dep-bg'), { timeout: 15_000 }).toBe(false);
+
+    await dependentOf('owner-fg', 'dep-fg');
+    await c.k(['delete', 'configmap', 'owner-fg', '--cascade=foreground', '--timeout=20s']);
+    expect(await exists('owner-fg')).toBe(false);
+    expect(await exists('dep-fg')).toBe(false);
+
+    await dependentOf('owner-or', 'dep-or');
+    await c.k(['delete', 'configmap', 'owner-or', '--cascade=orphan', '--timeout=20s']);
+    await expect.poll(() => exists('owner-or'), { timeout: 15_000 }).toBe(false);
+    expect(await exists('dep-or')).toBe(true);
+    expect(await c.k(['get', 'configmap', 'dep-or', '-o', 'jsonpath={.metadata.ownerReferences}'])).toBe('');
+  });
+
   for (const version of ['1.27', '1.33']) {
     it(`works with kubectl ${version}`, async () => {
       const name = `v${version.replace('.', '-')}`;
