@@ -1,34 +1,44 @@
 #!/usr/bin/env bash
 # Brings Cairn up on this machine and runs its main job, the Pods example:
-# installs what is missing, builds, starts `cairn server` in the background (state in
-# $CAIRN_DATA_DIR, default ./.data), points kubectl at it and applies examples/pod-example.yaml.
+# installs what is missing (Debian packages, node modules), builds, starts `cairn up` (API server
+# and node agent in one process, state in $CAIRN_DATA_DIR, default ./.data) in the background,
+# points kubectl at it and applies examples/pod-example.yaml. Run as root (containerd, CNI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data_dir="${CAIRN_DATA_DIR:-$PWD/.data}"
 kubeconfig="$data_dir/kubeconfig"
+pid_file="$data_dir/cairn.pid"
+log_file="$data_dir/cairn.log"
 
+if [[ $(id -u) -ne 0 ]]; then
+  echo "up.sh: run as root (cairn up starts containerd and sets up pod networking): sudo bash $0" >&2
+  exit 1
+fi
 bash scripts/install-deps.sh
 [ -d node_modules ] || npm ci
 npm run build --silent
 
 mkdir -p "$data_dir"
-if [ -f "$data_dir/server.pid" ] && kill -0 "$(cat "$data_dir/server.pid")" 2>/dev/null; then
-  echo "cairn server already running (pid $(cat "$data_dir/server.pid"))"
+if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+  echo "cairn up already running (pid $(cat "$pid_file"))"
 else
-  nohup node bin/cairn.js server --data-dir "$data_dir" --port "${CAIRN_PORT:-6443}" \
-    --write-kubeconfig "$kubeconfig" >"$data_dir/server.log" 2>&1 &
-  echo $! >"$data_dir/server.pid"
-  for _ in $(seq 1 100); do
-    grep -q '^kubeconfig:' "$data_dir/server.log" 2>/dev/null && break
-    kill -0 "$(cat "$data_dir/server.pid")" || { cat "$data_dir/server.log"; exit 1; }
+  nohup node bin/cairn.js up --data-dir "$data_dir" --port "${CAIRN_PORT:-6443}" \
+    --write-kubeconfig "$kubeconfig" >"$log_file" 2>&1 &
+  echo $! >"$pid_file"
+  for _ in $(seq 1 300); do
+    grep -q '^kubeconfig:' "$log_file" 2>/dev/null && break
+    kill -0 "$(cat "$pid_file")" 2>/dev/null || { cat "$log_file"; exit 1; }
     sleep 0.2
   done
-  echo "cairn server started (pid $(cat "$data_dir/server.pid"), log $data_dir/server.log)"
+  grep -q '^kubeconfig:' "$log_file" || { echo "cairn up did not come up in time; see $log_file" >&2; exit 1; }
+  echo "cairn up started (pid $(cat "$pid_file"), log $log_file)"
 fi
 
 export KUBECONFIG="$kubeconfig"
+kubectl wait --for=condition=Ready node --all --timeout=60s
+kubectl get nodes -o wide
 kubectl apply -f examples/pod-example.yaml
 kubectl get pod pod-example -o wide
 echo
 echo "kubectl is ready: export KUBECONFIG=$kubeconfig"
-echo "stop the server: kill \$(cat $data_dir/server.pid)"
+echo "stop it: kill \$(cat $pid_file)   (pods keep running; the next cairn up adopts them)"

@@ -1,7 +1,11 @@
 /** The `cairn` command line. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultDataDir } from '../cmd/data-dir.js';
+import { runAgent } from '../cmd/agent.js';
 import { runServer } from '../cmd/server.js';
+import { runUp } from '../cmd/up.js';
+import { DEFAULT_POD_CIDR } from '../kubelet/agent.js';
+import { DEFAULT_BRIDGE } from '../kubelet/network/cni-config.js';
 import { logLevels } from '../util/log.js';
 
 const port = (v: string): number => {
@@ -31,10 +35,61 @@ program
   .option('--etcd-certfile <file>', 'client certificate for etcd (TLS)')
   .option('--etcd-keyfile <file>', 'client key for etcd (TLS)')
   .option('--etcd-username <name>', 'etcd user (password from CAIRN_ETCD_PASSWORD)')
+  .option('--scheduler-config <file>', 'KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1) file')
   .option('--insecure-http', 'serve plain HTTP without authentication (tests only)', false)
   .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
   .action(async (opts) => {
     await runServer(opts);
   });
+
+/** Start-up failures of the long-running commands: the message, not a stack trace. */
+const orExit =
+  <T>(run: (opts: T) => Promise<void>) =>
+  async (opts: T): Promise<void> => {
+    try {
+      await run(opts);
+    } catch (err) {
+      process.stderr.write(`error: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+  };
+
+program
+  .command('agent')
+  .description('Run a node agent: join a server with its node token and run the pods bound to this node.')
+  .requiredOption('--server <url>', 'API server URL, e.g. https://10.0.0.1:6443')
+  .option('--token <token>', "the server's node join token (<server data-dir>/server/node-token)")
+  .option('--token-file <file>', 'read the node join token from this file')
+  .option('--ca-cert <file>', "the server's CA certificate (<server data-dir>/server/tls/ca.crt)")
+  .option('--node-name <name>', 'Node name (default: the hostname, lowercased)')
+  .option('--containerd-socket <path>', 'use this containerd instead of starting one under the data dir')
+  .option('--data-dir <dir>', 'where containerd, CNI and pod state live', defaultDataDir())
+  .option('--pod-cidr <cidr>', "this node's pod subnet (spec.podCIDR)", DEFAULT_POD_CIDR)
+  .option('--cni-bridge <name>', 'Linux bridge of the pod network', DEFAULT_BRIDGE)
+  .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
+  .action(orExit(runAgent));
+
+program
+  .command('up')
+  .description(
+    'Run a one-machine cluster: the API server and a node agent in one process (as root), ' +
+      'installing missing Debian packages first.',
+  )
+  .option('--data-dir <dir>', 'where state, PKI, kubeconfig, containerd and pods live', defaultDataDir())
+  .option('--port <n>', 'HTTPS port (0 = a free port, written into the kubeconfig)', port, 6443)
+  .option('--bind-address <ip>', 'address to listen on', '127.0.0.1')
+  .option('--write-kubeconfig <path>', 'also write the admin kubeconfig here')
+  .option('--node-name <name>', 'Node name (default: the hostname, lowercased)')
+  .option('--containerd-socket <path>', 'use this containerd instead of starting one under the data dir')
+  .option('--pod-cidr <cidr>', "this node's pod subnet (spec.podCIDR)", DEFAULT_POD_CIDR)
+  .option('--cni-bridge <name>', 'Linux bridge of the pod network', DEFAULT_BRIDGE)
+  .option(
+    '--cleanup-on-exit',
+    'on exit, also stop every pod, containerd and the bridge (default: pods keep running)',
+    false,
+  )
+  .option('--no-install-deps', 'never install missing Debian packages, only report them')
+  .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
+  .action(orExit(runUp));
 
 await program.parseAsync(process.argv);

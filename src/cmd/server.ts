@@ -18,6 +18,7 @@ export interface ServerFlags {
   etcdUsername?: string;
   insecureHttp: boolean;
   logLevel: string;
+  schedulerConfig?: string;
 }
 
 export async function runServer(flags: ServerFlags): Promise<void> {
@@ -30,6 +31,7 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     insecureHttp: flags.insecureHttp,
     tlsSans: flags.tlsSan ?? [],
     ...(flags.writeKubeconfig ? { writeKubeconfig: flags.writeKubeconfig } : {}),
+    ...(flags.schedulerConfig ? { schedulerConfig: flags.schedulerConfig } : {}),
     ...(flags.etcdEndpoints ? { store: await etcdOptions(flags, flags.etcdEndpoints) } : {}),
   });
   logger.info({ url: cp.url, kubeconfig: cp.kubeconfigPath }, 'cairn server is ready');

@@ -1,10 +1,11 @@
 /**
- * A running control plane: store → API → bootstrap objects → controllers → HTTPS server →
- * kubeconfig. Started in a straight line; `stop()` undoes it in reverse.
+ * A running control plane: store → API → bootstrap objects → controllers → scheduler (leader
+ * elected) → HTTPS server → kubeconfig. Started in a straight line; `stop()` undoes it in reverse.
  */
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Api } from '../apiserver/api.js';
-import { TokenAuthenticator, loadTokens } from '../apiserver/authentication.js';
+import { TokenAuthenticator, loadTokens, nodeJoinToken } from '../apiserver/authentication.js';
 import { writeKubeconfig } from '../apiserver/kubeconfig.js';
 import { ensurePki } from '../apiserver/pki.js';
 import { ApiServer } from '../apiserver/server.js';
@@ -12,6 +13,7 @@ import { GarbageCollector } from '../controllers/garbagecollector/controller.js'
 import { NamespaceController } from '../controllers/namespace/controller.js';
 import { ServiceAccountController } from '../controllers/serviceaccount/controller.js';
 import { builtinResources } from '../registry/all.js';
+import { startSchedulerApp } from '../scheduler/app/server.js';
 import { type StoreOptions, openStore } from '../storage/index.js';
 import type { Logger } from '../util/log.js';
 import { bootstrap } from './bootstrap.js';
@@ -26,6 +28,8 @@ export interface ControlPlaneOptions {
   insecureHttp?: boolean;
   tlsSans?: string[];
   writeKubeconfig?: string;
+  /** A KubeSchedulerConfiguration file for the scheduler (default: upstream's defaults). */
+  schedulerConfig?: string;
 }
 
 export interface ControlPlane {
@@ -33,6 +37,10 @@ export interface ControlPlane {
   url: string;
   kubeconfigPath: string;
   adminToken: string;
+  /** The node join token (`cairn agent --token`), also in `<data-dir>/server/node-token`. */
+  nodeToken: string;
+  /** PEM of the cluster CA (absent for plain HTTP). */
+  caCert?: string;
   stop(): Promise<void>;
 }
 
@@ -49,10 +57,20 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     new GarbageCollector({ api, logger: o.logger.child({ controller: 'garbagecollector' }) }),
   ];
   for (const c of controllers) await c.start(abort.signal);
+  const scheduler = await startSchedulerApp(
+    {
+      api,
+      logger: o.logger.child({ component: 'scheduler' }),
+      ...(o.schedulerConfig ? { configFile: o.schedulerConfig } : {}),
+    },
+    abort.signal,
+  );
 
   const tokens = await loadTokens(join(serverDir, 'tokens.json'));
   const admin = tokens.find((t) => t.groups.includes('system:masters'));
   if (!admin) throw new Error(`no admin token in ${join(serverDir, 'tokens.json')}`);
+  const nodeToken = nodeJoinToken(tokens) ?? '';
+  await writeFile(join(serverDir, 'node-token'), `${nodeToken}\n`, { mode: 0o600 });
   const pki = o.insecureHttp ? undefined : await ensurePki(join(serverDir, 'tls'), o.tlsSans ?? []);
   const server = new ApiServer({
     api,
@@ -75,8 +93,11 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     url,
     kubeconfigPath,
     adminToken: admin.token,
+    nodeToken,
+    ...(pki ? { caCert: pki.caCert } : {}),
     async stop() {
       abort.abort();
+      await scheduler.stopped;
       await server.close();
       await store.close();
     },

@@ -1,13 +1,15 @@
 /**
- * Drives Cairn the way a user does: starts `cairn server` (the built CLI) on loopback with a
- * free port and a temporary data dir, and runs the real kubectl against the kubeconfig it
+ * Drives Cairn the way a user does: starts `cairn server` or `cairn up` (the built CLI) on loopback
+ * with a free port and a temporary data dir, and runs the real kubectl against the kubeconfig it
  * writes. Everything started is stopped by pid.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findProcesses } from '../../src/kubelet/containerd/processes.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const cairnBin = join(repoRoot, 'bin', 'cairn.js');
@@ -61,14 +63,82 @@ export function run(
   });
 }
 
-export async function startCairn(options: StartOptions = {}): Promise<CairnServer> {
+export function startCairn(options: StartOptions = {}): Promise<CairnServer> {
+  return startCommand('server', options);
+}
+
+export interface UpOptions extends StartOptions {
+  nodeName?: string;
+  podCIDR?: string;
+  /** CNI bridge of this run (default cairn0). */
+  bridge?: string;
+}
+
+export interface CairnUp extends CairnServer {
+  nodeName: string;
+  bridge: string;
+}
+
+/**
+ * `cairn up --cleanup-on-exit` (server + agent, containerd under the data dir). `stop()` sends
+ * SIGTERM (the agent removes every sandbox, stops containerd, deletes the bridge), then, as a
+ * safety net, SIGKILLs by pid whatever still mentions the data dir (containerd, shims), unmounts
+ * what is mounted under it, deletes the bridge and removes the data dir.
+ */
+export async function startCairnUp(options: UpOptions = {}): Promise<CairnUp> {
+  const nodeName = options.nodeName ?? 'e2e-node';
+  const bridge = options.bridge ?? 'cairn0';
+  const server = await startCommand('up', {
+    ...options,
+    args: [
+      '--cleanup-on-exit',
+      '--no-install-deps',
+      '--node-name',
+      nodeName,
+      '--cni-bridge',
+      bridge,
+      ...(options.podCIDR ? ['--pod-cidr', options.podCIDR] : []),
+      ...(options.args ?? []),
+    ],
+    startTimeoutMs: 120_000,
+    beforeRemove: async (dataDir) => {
+      for (const p of await processesMentioning(dataDir)) {
+        try {
+          process.kill(p, 'SIGKILL');
+        } catch {
+          // gone meanwhile
+        }
+      }
+      const mounts = (await run('/bin/cat', ['/proc/self/mounts'])).stdout
+        .split('\n')
+        .map((l) => l.split(' ')[1] ?? '')
+        .filter((m) => m.startsWith(dataDir + '/'))
+        .sort((a, b) => b.length - a.length);
+      for (const m of mounts) await run('umount', ['-l', m]);
+      if (existsSync(`/sys/class/net/${bridge}`)) await run('ip', ['link', 'delete', bridge]);
+    },
+  });
+  return { ...server, nodeName, bridge };
+}
+
+/** Pids of processes whose command line mentions `needle` (this process excluded). */
+export async function processesMentioning(needle: string): Promise<number[]> {
+  return (await findProcesses(needle)).map((p) => p.pid);
+}
+
+interface CommandOptions extends StartOptions {
+  startTimeoutMs?: number;
+  beforeRemove?: (dataDir: string) => Promise<void>;
+}
+
+async function startCommand(command: 'server' | 'up', options: CommandOptions): Promise<CairnServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'cairn-e2e-')));
   const ownsDir = !options.dataDir;
   const child: ChildProcess = spawn(
     process.execPath,
     [
       cairnBin,
-      'server',
+      command,
       '--data-dir',
       dataDir,
       '--port',
@@ -87,7 +157,10 @@ export async function startCairn(options: StartOptions = {}): Promise<CairnServe
   });
   const { url, kubeconfig } = await new Promise<{ url: string; kubeconfig: string }>((ok, fail) => {
     let out = '';
-    const timer = setTimeout(() => fail(new Error(`cairn server did not start in time:\n${stderr}`)), 30_000);
+    const timer = setTimeout(
+      () => fail(new Error(`cairn ${command} did not start in time:\n${stderr}`)),
+      options.startTimeoutMs ?? 30_000,
+    );
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const u = /listening at (\S+)/.exec(out);
@@ -99,7 +172,7 @@ export async function startCairn(options: StartOptions = {}): Promise<CairnServe
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      fail(new Error(`cairn server exited with ${code}:\n${stderr}`));
+      fail(new Error(`cairn ${command} exited with ${code}:\n${stderr}`));
     });
   });
   const env = { ...process.env, KUBECONFIG: kubeconfig };
@@ -126,6 +199,7 @@ export async function startCairn(options: StartOptions = {}): Promise<CairnServe
         process.kill(child.pid ?? 0, signal);
         await exited;
       }
+      await options.beforeRemove?.(dataDir);
       if (ownsDir) await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -101,6 +101,8 @@ export interface ClusterLister {
     | { matchLabels?: Record<string, string>; matchExpressions?: unknown[] }
     | Record<string, string>
     | undefined;
+  /** Every namespace with its labels (for namespaceSelector in pod affinity terms). */
+  namespaces(): { metadata?: { name?: string; labels?: Record<string, string> } }[];
 }
 
 export interface Plugin {

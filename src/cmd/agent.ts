@@ -1,0 +1,59 @@
+/** `cairn agent`: joins a server as a node and runs its pods until SIGINT/SIGTERM. */
+import { readFile } from 'node:fs/promises';
+import { startAgent, type Agent } from '../kubelet/agent.js';
+import { newLogger, type Logger } from '../util/log.js';
+
+export interface AgentFlags {
+  server: string;
+  token?: string;
+  tokenFile?: string;
+  caCert?: string;
+  nodeName?: string;
+  containerdSocket?: string;
+  dataDir: string;
+  podCidr: string;
+  cniBridge: string;
+  logLevel: string;
+}
+
+export async function runAgent(flags: AgentFlags): Promise<void> {
+  const logger = newLogger(flags.logLevel);
+  const token = flags.token ?? (flags.tokenFile ? (await readFile(flags.tokenFile, 'utf8')).trim() : '');
+  if (!token)
+    throw new Error(
+      'cairn agent needs --token (or --token-file): the server writes it to <data-dir>/server/node-token',
+    );
+  const agent = await startAgent({
+    server: flags.server,
+    token,
+    ...(flags.caCert ? { caCert: await readFile(flags.caCert, 'utf8') } : {}),
+    ...(flags.nodeName ? { nodeName: flags.nodeName } : {}),
+    ...(flags.containerdSocket ? { containerdSocket: flags.containerdSocket } : {}),
+    dataDir: flags.dataDir,
+    podCIDR: flags.podCidr,
+    bridge: flags.cniBridge,
+    logger,
+  });
+  process.stdout.write(`Cairn node ${agent.nodeName} joined ${flags.server} (pod CIDR ${agent.podCIDR})\n`);
+  stopOnSignals(logger, () => agent.stop());
+}
+
+/** SIGINT/SIGTERM: run `stop` once, then exit. */
+export function stopOnSignals(logger: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    try {
+      await stop();
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'error while stopping');
+    }
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void onSignal('SIGINT'));
+  process.on('SIGTERM', () => void onSignal('SIGTERM'));
+}
+
+export type { Agent };

@@ -1,0 +1,133 @@
+/**
+ * `cairn up`: a one-machine cluster in one process — the control plane, then an agent joined to
+ * it with the node token — after checking the host has what the agent runs (containerd, runc, CNI
+ * plugins, iptables, busybox, catatonit). As root, missing Debian packages are installed with
+ * scripts/install-deps.sh (its apt output shown as it goes); otherwise it says what is missing.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
+import { startAgent } from '../kubelet/agent.js';
+import { newLogger } from '../util/log.js';
+import { stopOnSignals } from './agent.js';
+
+export interface UpFlags {
+  dataDir: string;
+  port: number;
+  bindAddress: string;
+  writeKubeconfig?: string;
+  nodeName?: string;
+  containerdSocket?: string;
+  podCidr: string;
+  cniBridge: string;
+  cleanupOnExit: boolean;
+  installDeps: boolean;
+  logLevel: string;
+}
+
+/** What the agent needs on the host, by the Debian package that provides it. */
+export const hostDependencies: Array<{ path: string | string[]; debianPackage: string }> = [
+  { path: '/usr/bin/containerd', debianPackage: 'containerd' },
+  { path: '/usr/bin/ctr', debianPackage: 'containerd' },
+  { path: ['/usr/sbin/runc', '/usr/bin/runc'], debianPackage: 'runc' },
+  { path: '/usr/lib/cni/bridge', debianPackage: 'containernetworking-plugins' },
+  { path: '/usr/lib/cni/host-local', debianPackage: 'containernetworking-plugins' },
+  { path: '/usr/lib/cni/portmap', debianPackage: 'containernetworking-plugins' },
+  { path: ['/usr/sbin/iptables', '/sbin/iptables'], debianPackage: 'iptables' },
+  { path: '/bin/busybox', debianPackage: 'busybox-static' },
+  { path: '/usr/bin/catatonit', debianPackage: 'catatonit' },
+];
+
+const executable = (path: string): boolean => {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The Debian packages whose binaries are missing. */
+export function missingPackages(deps = hostDependencies, exists = executable): string[] {
+  const missing = deps.filter((d) => !(Array.isArray(d.path) ? d.path : [d.path]).some(exists));
+  return [...new Set(missing.map((d) => d.debianPackage))];
+}
+
+/** scripts/install-deps.sh of this install (from dist/src/cmd or src/cmd). */
+function installScript(): string | undefined {
+  return ['../../../scripts/install-deps.sh', '../../scripts/install-deps.sh']
+    .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+    .find((p) => existsSync(p));
+}
+
+async function ensureHostDependencies(install: boolean): Promise<void> {
+  const missing = missingPackages();
+  if (missing.length === 0) return;
+  const script = installScript();
+  const root = process.getuid?.() === 0;
+  if (!root || !install || !script) {
+    const how = script ? `sudo bash ${script}` : `sudo apt-get install ${missing.join(' ')}`;
+    throw new Error(
+      `cairn up needs Debian packages that are not installed: ${missing.join(', ')}.\n` +
+        `Install them with:  ${how}\n` +
+        (root ? '' : 'cairn up must also run as root (it runs containerd and sets up pod networking).\n'),
+    );
+  }
+  process.stderr.write(`cairn up: installing ${missing.join(', ')} with ${script}\n`);
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn('bash', [script], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('exit', (c) => resolve(c ?? 1));
+    child.once('error', () => resolve(1));
+  });
+  const still = missingPackages();
+  if (code !== 0 || still.length > 0) {
+    throw new Error(
+      `installing ${missing.join(', ')} failed (exit ${code}); still missing: ${still.join(', ')}`,
+    );
+  }
+}
+
+export async function runUp(flags: UpFlags): Promise<void> {
+  const logger = newLogger(flags.logLevel);
+  if (!flags.containerdSocket) await ensureHostDependencies(flags.installDeps);
+  if (process.getuid?.() !== 0 && !flags.containerdSocket) {
+    throw new Error('cairn up must run as root: it starts containerd and sets up the pod network (try sudo)');
+  }
+  const cp: ControlPlane = await startControlPlane({
+    dataDir: flags.dataDir,
+    logger,
+    port: flags.port,
+    bindAddress: flags.bindAddress,
+    ...(flags.writeKubeconfig ? { writeKubeconfig: flags.writeKubeconfig } : {}),
+  });
+  let agent;
+  try {
+    agent = await startAgent({
+      server: cp.url,
+      token: cp.nodeToken,
+      ...(cp.caCert ? { caCert: cp.caCert } : {}),
+      ...(flags.nodeName ? { nodeName: flags.nodeName } : {}),
+      ...(flags.containerdSocket ? { containerdSocket: flags.containerdSocket } : {}),
+      dataDir: flags.dataDir,
+      podCIDR: flags.podCidr,
+      bridge: flags.cniBridge,
+      cleanupOnStop: flags.cleanupOnExit,
+      logger,
+    });
+  } catch (err) {
+    await cp.stop();
+    throw err;
+  }
+  const kubeconfig = flags.writeKubeconfig ?? cp.kubeconfigPath;
+  process.stdout.write(
+    `Cairn API server listening at ${cp.url}\n` +
+      `node ${agent.nodeName} is registered (pod CIDR ${agent.podCIDR})\n` +
+      `kubeconfig: ${kubeconfig}\n` +
+      `  export KUBECONFIG=${kubeconfig}; kubectl get nodes\n`,
+  );
+  stopOnSignals(logger, async () => {
+    await agent.stop();
+    await cp.stop();
+  });
+}

@@ -1,0 +1,255 @@
+/**
+ * The node agent's bring-up, in a straight line with one AbortSignal:
+ *
+ *   containerd (given socket, or our own under <data-dir>/containerd) → local images (pause,
+ *   busybox) → CNI config for the pod CIDR → API client (node token) → Node registration →
+ *   node status loop + Lease heartbeat → pod lifecycle → API pod source (spec.nodeName=me)
+ *
+ * `stop()` undoes it in reverse. Pods are not killed when the agent stops: their containers keep
+ * running in their shims (our containerd is stopped, shims outlive it) and the next agent on the
+ * same data dir adopts them. `cleanupOnStop` (tests, `cairn up --cleanup-on-exit`) instead stops
+ * and removes every pod sandbox first, so containerd, its shims and the CNI bridge all go.
+ */
+import { setMaxListeners } from 'node:events';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Node, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
+import { isInvalid, isNotFound, StatusError } from '../apimachinery/errors.js';
+import { nodeBearerToken } from '../apiserver/authentication.js';
+import { Client } from '../client/index.js';
+import type { Logger } from '../util/log.js';
+import { startApiPodSource } from './config/apiserver.js';
+import {
+  containerdPaths,
+  findProcesses,
+  startContainerd,
+  useContainerd,
+  type Containerd,
+} from './containerd/index.js';
+import { ensureLocalImages } from './images/index.js';
+import { type Clock, type PodLifecycle, type PodLifecycleOptions, realClock } from './lifecycle.js';
+import { DEFAULT_BRIDGE, writeCniConfig } from './network/index.js';
+import { NodeLeaseController } from './nodelease/controller.js';
+import { NodeStatusManager } from './nodestatus/node-status.js';
+import { createPodLifecycle } from './pod-workers/index.js';
+
+export const DEFAULT_POD_CIDR = '10.244.0.0/24';
+
+export interface AgentOptions {
+  /** API server URL. */
+  server: string;
+  /** The node join token (`<data-dir>/server/node-token` on the server). */
+  token: string;
+  /** PEM of the cluster CA (`<data-dir>/server/tls/ca.crt` on the server). */
+  caCert?: string;
+  /** default: the hostname, lowercased */
+  nodeName?: string;
+  dataDir: string;
+  /** Use this containerd instead of starting one. */
+  containerdSocket?: string;
+  /** This node's pod subnet (default 10.244.0.0/24). */
+  podCIDR?: string;
+  /** CNI bridge name (default cairn0). */
+  bridge?: string;
+  logger: Logger;
+  clock?: Clock;
+  /** Cluster DNS for dnsPolicy ClusterFirst. */
+  clusterDNS?: { nameservers: string[]; domain: string };
+  /** Stop and remove all pod sandboxes when stopping (tests); default false: pods keep running. */
+  cleanupOnStop?: boolean;
+  /** default: the pod workers' `createPodLifecycle` */
+  createPodLifecycle?: (options: PodLifecycleOptions) => PodLifecycle;
+  signal?: AbortSignal;
+}
+
+export interface Agent {
+  nodeName: string;
+  podCIDR: string;
+  node: Node;
+  client: Client;
+  containerd: Containerd;
+  stop(): Promise<void>;
+}
+
+export class AgentStartError extends Error {
+  constructor(
+    readonly code: 'ServerUnreachable' | 'Unauthorized',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AgentStartError';
+  }
+}
+
+export const defaultNodeName = (): string => hostname().toLowerCase();
+
+export async function startAgent(o: AgentOptions): Promise<Agent> {
+  const abort = new AbortController();
+  const signal = o.signal ? AbortSignal.any([o.signal, abort.signal]) : abort.signal;
+  setMaxListeners(100, signal); // one signal is the context of every loop and request below
+  const nodeName = o.nodeName ?? defaultNodeName();
+  const podCIDR = o.podCIDR ?? DEFAULT_POD_CIDR;
+  const bridge = o.bridge ?? DEFAULT_BRIDGE;
+  const clock = o.clock ?? realClock;
+  const log = o.logger.child({ component: 'agent', node: nodeName });
+  const undo: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    abort.abort();
+    for (const step of undo.reverse())
+      await step().catch((err: Error) => log.warn({ err: err.message }, 'stop'));
+  };
+
+  try {
+    const containerd = o.containerdSocket
+      ? await useContainerd(o.containerdSocket, { signal })
+      : await startContainerd({ dataDir: o.dataDir, bridge, signal });
+    undo.push(() => containerd.stop());
+    if (o.cleanupOnStop) undo.push(() => removeAllSandboxes(containerd, log));
+    const runtime = containerd.runtime;
+    log.info({ socket: containerd.socket, version: containerd.version.runtime_version }, 'containerd is up');
+
+    const images = await ensureLocalImages(runtime, { socket: containerd.socket });
+    log.info(
+      { images: images.map((i) => `${i.name}${i.imported ? ' (imported)' : ''}`) },
+      'local images ready',
+    );
+
+    const paths = containerdPaths(o.dataDir);
+    await writeCniConfig(paths.cniConfDir, { subnet: podCIDR, ipamDataDir: paths.cniIpamDir, bridge });
+    if (o.containerdSocket)
+      log.info(
+        { confDir: paths.cniConfDir },
+        "CNI config written; point the given containerd's cni conf_dir there",
+      );
+
+    const client = new Client({
+      server: o.server,
+      token: nodeBearerToken(o.token, nodeName),
+      ...(o.caCert ? { caCert: o.caCert } : {}),
+      userAgent: `cairn-agent/${nodeName}`,
+    });
+    undo.push(async () => client.close());
+    const version = await serverVersion(client, o.server);
+
+    const nodeStatus = new NodeStatusManager({
+      nodes: client.nodes,
+      nodeName,
+      podCIDR,
+      runtime,
+      runtimeVersion: containerd.version,
+      kubeletVersion: version,
+      dataDir: o.dataDir,
+      logger: log,
+      clock,
+    });
+    const node = await nodeStatus.registerNode(signal);
+    const statusLoop = nodeStatus.start(signal);
+    undo.push(() => statusLoop.stopped);
+    const lease = new NodeLeaseController({
+      leases: client.leases,
+      nodes: client.nodes,
+      nodeName,
+      logger: log,
+      clock,
+    });
+    const leaseLoop = lease.start(signal);
+    undo.push(() => leaseLoop.stopped);
+
+    const lifecycle = (o.createPodLifecycle ?? createPodLifecycle)({
+      runtime,
+      nodeName,
+      logger: o.logger.child({ component: 'pod-lifecycle', node: nodeName }),
+      rootDir: join(o.dataDir, 'kubelet'),
+      updatePodStatus: (pod, status) => updatePodStatus(client, pod, status, log),
+      deletePod: (pod) => deletePod(client, pod),
+      ...(o.clusterDNS ? { clusterDNS: o.clusterDNS } : {}),
+      clock,
+    });
+    await lifecycle.start(signal);
+    const source = await startApiPodSource(
+      { pods: client.pods, nodeName, updates: lifecycle, logger: log },
+      signal,
+    );
+    undo.push(() => source.stopped);
+    log.info({ podCIDR }, 'node agent is ready');
+    return { nodeName, podCIDR, node, client, containerd, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** The server's version, which is also this agent's (`nodeInfo.kubeletVersion`); says why it failed. */
+async function serverVersion(client: Client, server: string): Promise<string> {
+  try {
+    // /version is public: check the token too, with a request only an authenticated node can make
+    const { gitVersion } = await client.rest.version();
+    await client.nodes.list({ limit: 1 });
+    return gitVersion;
+  } catch (err) {
+    if (err instanceof StatusError && err.code === 401) {
+      throw new AgentStartError(
+        'Unauthorized',
+        `${server} rejected the node token (use <data-dir>/server/node-token)`,
+      );
+    }
+    const hint = /certificate/i.test((err as Error).message)
+      ? ' (pass the server CA: --ca-cert <server data-dir>/server/tls/ca.crt)'
+      : '';
+    throw new AgentStartError(
+      'ServerUnreachable',
+      `cannot reach the API server at ${server}: ${(err as Error).message}${hint}`,
+    );
+  }
+}
+
+/** pods/status, unconditionally (no resourceVersion) but only for the same pod (its uid). */
+async function updatePodStatus(client: Client, pod: Pod, status: PodStatus, log: Logger): Promise<void> {
+  const { resourceVersion: _rv, ...metadata } = pod.metadata ?? {};
+  try {
+    await client.pods.updateStatus({ ...pod, metadata, status });
+  } catch (err) {
+    // gone, or replaced by a pod of the same name (uid differs: the server refuses the change)
+    if (isNotFound(err) || isInvalid(err)) {
+      log.debug(
+        { pod: `${metadata.namespace}/${metadata.name}`, err: (err as Error).message },
+        'status not written',
+      );
+      return;
+    }
+    throw err;
+  }
+}
+
+/** The final delete of a terminated pod: grace 0, only this uid (upstream's status manager). */
+async function deletePod(client: Client, pod: Pod): Promise<void> {
+  const uid = pod.metadata?.uid ?? '';
+  try {
+    await client.pods.delete(pod.metadata?.name ?? '', {
+      namespace: pod.metadata?.namespace ?? 'default',
+      gracePeriodSeconds: 0,
+      preconditions: { uid },
+    });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+}
+
+/** Stops and removes every pod sandbox (with its containers), then waits for their shims to exit. */
+async function removeAllSandboxes(containerd: Containerd, log: Logger): Promise<void> {
+  const runtime = containerd.runtime;
+  for (const sandbox of await runtime.listPodSandbox()) {
+    await runtime
+      .stopPodSandbox(sandbox.id)
+      .catch((err: Error) => log.warn({ err: err.message }, 'stop sandbox'));
+    await runtime
+      .removePodSandbox(sandbox.id)
+      .catch((err: Error) => log.warn({ err: err.message }, 'remove sandbox'));
+  }
+  if (!containerd.paths) return;
+  for (let i = 0; i < 100 && (await findShims(containerd.paths.base)).length > 0; i++) await sleep(50);
+}
+
+const findShims = async (base: string) =>
+  (await findProcesses(base)).filter((p) => p.argv.some((a) => a.includes('containerd-shim')));

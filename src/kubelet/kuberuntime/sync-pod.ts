@@ -1,0 +1,186 @@
+/**
+ * The execute half of a pod sync (upstream kuberuntime `SyncPod`/`KillPod`), thin on purpose:
+ * carry out a `PodActions` plan in order — kill (the pod, or single containers), create the
+ * sandbox, start the next init container/sidecars, start regular containers — recording start
+ * failures in the reason cache for the status (ErrImagePull, CreateContainerError, …) and the
+ * restart back-off. Every step talks to the runtime only through the Runtime interface.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+import type { Logger } from '../../util/log.js';
+import type { Clock } from '../lifecycle.js';
+import type { PodSandboxConfig, Runtime } from '../container/runtime.js';
+import type { Backoff } from './backoff.js';
+import type { ContainerToStart, PodActions } from './compute-pod-actions.js';
+import { ContainerConfigError, generateContainerConfig, type EnvResolver } from './container-config.js';
+import { ensureImageExists } from './image-manager.js';
+import { latestByName, type RuntimePodStatus } from './runtime-pod-status.js';
+import type { ReasonCache } from './reason-cache.js';
+import { generatePodSandboxConfig, podDir, podLogDir, type ClusterDNS } from './sandbox-config.js';
+
+export interface SyncPodContext {
+  runtime: Runtime;
+  rootDir: string;
+  logger: Logger;
+  clock: Clock;
+  /** Container restart back-off (CrashLoopBackOff). */
+  backoff: Backoff;
+  /** Image pull back-off (ImagePullBackOff). */
+  imageBackoff: Backoff;
+  reasons: ReasonCache;
+  envResolver: EnvResolver;
+  readHostResolvConf: () => Promise<string>;
+  clusterDNS?: ClusterDNS | undefined;
+  /** The pod's cgroup parent, or null to leave it to the runtime. */
+  cgroupParent: (pod: Pod) => string | null;
+}
+
+export interface SyncPodResult {
+  /** Something was created, started or killed: the runtime state moved. */
+  changed: boolean;
+  sandboxID: string;
+}
+
+export const defaultReadHostResolvConf = (): Promise<string> =>
+  readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+
+async function sandboxConfigFor(ctx: SyncPodContext, pod: Pod, attempt: number): Promise<PodSandboxConfig> {
+  return generatePodSandboxConfig({
+    pod,
+    attempt,
+    rootDir: ctx.rootDir,
+    hostResolvConf: await ctx.readHostResolvConf(),
+    clusterDNS: ctx.clusterDNS,
+    cgroupParent: ctx.cgroupParent(pod),
+  });
+}
+
+/** Stops every container of the pod (regular ones first, then sidecars and init containers) and its sandboxes. */
+export async function killPod(
+  ctx: SyncPodContext,
+  pod: Pod | null,
+  status: RuntimePodStatus,
+  gracePeriodSeconds: number,
+): Promise<void> {
+  const live = status.containers.filter((c) => c.state !== 'exited');
+  const stop = async (id: string) => {
+    try {
+      await ctx.runtime.stopContainer(id, gracePeriodSeconds);
+    } catch (err) {
+      ctx.logger.warn({ err, container: id, pod: pod?.metadata?.name }, 'stopping container failed');
+    }
+  };
+  await Promise.all(live.filter((c) => c.kind === 'regular').map((c) => stop(c.id)));
+  for (const c of live.filter((c) => c.kind !== 'regular')) await stop(c.id);
+  for (const s of status.sandboxes.filter((s) => s.ready)) await ctx.runtime.stopPodSandbox(s.id);
+}
+
+async function startContainer(
+  ctx: SyncPodContext,
+  pod: Pod,
+  status: RuntimePodStatus,
+  sandboxID: string,
+  sandboxConfig: PodSandboxConfig,
+  target: ContainerToStart,
+): Promise<boolean> {
+  const uid = pod.metadata?.uid ?? '';
+  const list = target.kind === 'regular' ? pod.spec?.containers : pod.spec?.initContainers;
+  const container: Container | undefined = list?.[target.index];
+  if (!container) return false;
+  const fail = (reason: string, message: string) => {
+    ctx.reasons.set(uid, container.name, { reason, message });
+    ctx.logger.info(
+      { pod: pod.metadata?.name, container: container.name, reason, message },
+      'container start failed',
+    );
+    return false;
+  };
+  const image = await ensureImageExists(ctx.runtime, pod, container, ctx.imageBackoff, ctx.clock);
+  if (!image.ok) return fail(image.reason, image.message);
+  const latest = latestByName(status, container.name);
+  const restartCount = latest ? latest.restartCount + 1 : 0;
+  let envs;
+  try {
+    envs = await ctx.envResolver(pod, container);
+  } catch (err) {
+    if (err instanceof ContainerConfigError) return fail(err.reason, err.message);
+    throw err;
+  }
+  const containerDir = join(podDir(ctx.rootDir, uid), 'containers', container.name);
+  const terminationFile = join(containerDir, randomBytes(4).toString('hex'));
+  await mkdir(containerDir, { recursive: true });
+  await writeFile(terminationFile, '', { mode: 0o666 });
+  await mkdir(join(podLogDir(ctx.rootDir, pod), container.name), { recursive: true });
+  const config = generateContainerConfig({
+    pod,
+    container,
+    kind: target.kind,
+    restartCount,
+    imageRef: image.imageRef,
+    envs,
+    terminationMessageHostPath: terminationFile,
+  });
+  if (target.previous?.finishedAt) ctx.backoff.next(target.backoffKey, target.previous.finishedAt);
+  let id: string;
+  try {
+    id = await ctx.runtime.createContainer(sandboxID, config, sandboxConfig);
+  } catch (err) {
+    return fail('CreateContainerError', (err as Error).message);
+  }
+  try {
+    await ctx.runtime.startContainer(id);
+  } catch (err) {
+    return fail('RunContainerError', (err as Error).message);
+  }
+  ctx.reasons.delete(uid, container.name);
+  return true;
+}
+
+/** Carries out the plan. Expected failures end up in the reason cache; runtime outages throw. */
+export async function executeSyncPod(
+  ctx: SyncPodContext,
+  pod: Pod,
+  status: RuntimePodStatus,
+  actions: PodActions,
+): Promise<SyncPodResult> {
+  const uid = pod.metadata?.uid ?? '';
+  let changed = false;
+  let sandboxID = actions.sandboxID;
+  for (const b of actions.containersInBackOff) {
+    ctx.reasons.set(uid, b.name, { reason: 'CrashLoopBackOff', message: b.message });
+  }
+  if (actions.killPod) {
+    await killPod(ctx, pod, status, pod.spec?.terminationGracePeriodSeconds ?? 30);
+    // killing alone does not call for an immediate resync: the PLEG reports what died
+    if (!actions.createSandbox) return { changed: false, sandboxID };
+    changed = true;
+  } else {
+    for (const k of actions.containersToKill) {
+      ctx.logger.info({ pod: pod.metadata?.name, container: k.name, reason: k.reason }, k.message);
+      await ctx.runtime.stopContainer(k.containerID, pod.spec?.terminationGracePeriodSeconds ?? 30);
+      changed = true;
+    }
+  }
+  const sandboxConfig = await sandboxConfigFor(ctx, pod, actions.attempt);
+  if (actions.createSandbox) {
+    await mkdir(podLogDir(ctx.rootDir, pod), { recursive: true });
+    await mkdir(podDir(ctx.rootDir, uid), { recursive: true });
+    sandboxID = await ctx.runtime.runPodSandbox(sandboxConfig);
+    changed = true;
+  } else {
+    // CreateContainer wants the sandbox's config: the attempt is the one it was created with
+    sandboxConfig.metadata.attempt = actions.attempt - 1;
+  }
+  for (const target of actions.initContainersToStart) {
+    if (!(await startContainer(ctx, pod, status, sandboxID, sandboxConfig, target))) {
+      return { changed, sandboxID };
+    }
+    changed = true;
+  }
+  for (const target of actions.containersToStart) {
+    if (await startContainer(ctx, pod, status, sandboxID, sandboxConfig, target)) changed = true;
+  }
+  return { changed, sandboxID };
+}

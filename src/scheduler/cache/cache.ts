@@ -1,0 +1,210 @@
+/**
+ * The scheduler's cache (upstream's internal/cache): nodes and the pods on them, including
+ * pods the scheduler has *assumed* onto a node before the API says so.
+ *
+ *   assume (scheduling cycle picked a node) → finishBinding (bind sent; expiry clock starts)
+ *     → addPod from the watch with spec.nodeName: confirmed
+ *     → forget (bind failed)        → expired (never confirmed within the TTL)
+ *
+ * A pod being deleted keeps its resources until the DELETED event; a terminal pod (Succeeded,
+ * Failed) holds none. Snapshots rebuild only the NodeInfos whose node or pods changed.
+ */
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { NodeInfo, Snapshot } from '../framework/interface.js';
+import { type Clock, realClock } from '../util/clock.js';
+import { interleaveByZone, zoneKey } from './node-tree.js';
+
+export type NodeInfoBuilder = (node: Node, pods: Pod[]) => NodeInfo;
+
+export interface SchedulerCacheOptions {
+  newNodeInfo: NodeInfoBuilder;
+  clock?: Clock;
+  /** How long a bound-but-unconfirmed assumed pod is kept; 0 keeps it until confirmed. */
+  assumedPodTTLMs?: number;
+}
+
+interface PodState {
+  pod: Pod;
+  assumed: boolean;
+  /** Set by finishBinding: when an unconfirmed assumed pod expires. */
+  deadline?: number;
+}
+
+interface NodeEntry {
+  node?: Node;
+  pods: Map<string, Pod>;
+  info?: NodeInfo;
+}
+
+const uidOf = (pod: Pod): string => pod.metadata?.uid ?? `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+const nameOf = (n: Node): string => n.metadata?.name ?? '';
+
+export const isTerminal = (pod: Pod): boolean =>
+  pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+
+export class SchedulerCache {
+  private readonly podStates = new Map<string, PodState>();
+  private readonly nodes = new Map<string, NodeEntry>();
+  private readonly clock: Clock;
+  private readonly ttlMs: number;
+  private order: string[] | undefined;
+
+  constructor(private readonly o: SchedulerCacheOptions) {
+    this.clock = o.clock ?? realClock;
+    this.ttlMs = o.assumedPodTTLMs ?? 15 * 60_000;
+  }
+
+  private entry(nodeName: string): NodeEntry {
+    let e = this.nodes.get(nodeName);
+    if (!e) {
+      e = { pods: new Map() };
+      this.nodes.set(nodeName, e);
+    }
+    return e;
+  }
+
+  private place(pod: Pod): void {
+    const e = this.entry(pod.spec?.nodeName ?? '');
+    e.pods.set(uidOf(pod), pod);
+    delete e.info;
+  }
+
+  private unplace(pod: Pod): void {
+    const name = pod.spec?.nodeName ?? '';
+    const e = this.nodes.get(name);
+    if (!e) return;
+    e.pods.delete(uidOf(pod));
+    delete e.info;
+    if (!e.node && !e.pods.size) this.nodes.delete(name);
+  }
+
+  /** Puts a pod (with spec.nodeName set to the chosen node) on its node before binding. */
+  assumePod(pod: Pod): void {
+    const key = uidOf(pod);
+    if (this.podStates.has(key)) throw new Error(`pod ${key} is in the cache, so can't be assumed`);
+    this.place(pod);
+    this.podStates.set(key, { pod, assumed: true });
+  }
+
+  /** The binding was sent: from now on an unconfirmed assumed pod may expire. */
+  finishBinding(pod: Pod): void {
+    const s = this.podStates.get(uidOf(pod));
+    if (s?.assumed && this.ttlMs > 0) s.deadline = this.clock.now() + this.ttlMs;
+  }
+
+  /** The binding failed: the assumed pod leaves its node. */
+  forgetPod(pod: Pod): void {
+    const key = uidOf(pod);
+    const s = this.podStates.get(key);
+    if (!s?.assumed) return;
+    this.unplace(s.pod);
+    this.podStates.delete(key);
+  }
+
+  isAssumed(pod: Pod): boolean {
+    return this.podStates.get(uidOf(pod))?.assumed ?? false;
+  }
+
+  /** A pod assigned to a node, from the watch (confirms an assumed pod). */
+  addPod(pod: Pod): void {
+    if (isTerminal(pod)) return this.removePod(pod);
+    const key = uidOf(pod);
+    const s = this.podStates.get(key);
+    if (s) this.unplace(s.pod);
+    this.place(pod);
+    this.podStates.set(key, { pod, assumed: false });
+  }
+
+  updatePod(pod: Pod): void {
+    this.addPod(pod);
+  }
+
+  removePod(pod: Pod): void {
+    const key = uidOf(pod);
+    const s = this.podStates.get(key);
+    if (!s) return;
+    this.unplace(s.pod);
+    this.podStates.delete(key);
+  }
+
+  addNode(node: Node): void {
+    const e = this.entry(nameOf(node));
+    if (!e.node || zoneKey(e.node) !== zoneKey(node)) this.order = undefined;
+    e.node = node;
+    delete e.info;
+  }
+
+  updateNode(node: Node): void {
+    this.addNode(node);
+  }
+
+  removeNode(node: Node): void {
+    const name = nameOf(node);
+    const e = this.nodes.get(name);
+    if (!e) return;
+    delete e.node;
+    delete e.info;
+    this.order = undefined;
+    // Pods may still name the node (upstream keeps them until they go): keep the entry for them.
+    if (!e.pods.size) this.nodes.delete(name);
+  }
+
+  /** Drops assumed pods whose binding finished more than the TTL ago without confirmation. */
+  cleanupExpiredAssumedPods(): Pod[] {
+    const now = this.clock.now();
+    const expired: Pod[] = [];
+    for (const [key, s] of this.podStates) {
+      if (!s.assumed || s.deadline === undefined || s.deadline > now) continue;
+      this.unplace(s.pod);
+      this.podStates.delete(key);
+      expired.push(s.pod);
+    }
+    return expired;
+  }
+
+  /** The pod as the cache holds it (assumed or confirmed). */
+  getPod(uid: string): Pod | undefined {
+    return this.podStates.get(uid)?.pod;
+  }
+
+  getNode(name: string): Node | undefined {
+    return this.nodes.get(name)?.node;
+  }
+
+  listPods(): Pod[] {
+    return [...this.podStates.values()].map((s) => s.pod);
+  }
+
+  listNodes(): Node[] {
+    return [...this.nodes.values()].flatMap((e) => (e.node ? [e.node] : []));
+  }
+
+  nodeCount(): number {
+    return [...this.nodes.values()].filter((e) => e.node).length;
+  }
+
+  podCount(): number {
+    return this.podStates.size;
+  }
+
+  /** The cluster as the next scheduling cycle sees it. */
+  snapshot(): Snapshot {
+    if (!this.order) {
+      const names = [...this.nodes].filter(([, e]) => e.node).map(([n]) => n);
+      this.order = interleaveByZone(names, (n) => {
+        const node = this.nodes.get(n)?.node;
+        return node ? zoneKey(node) : '';
+      });
+    }
+    const infos: NodeInfo[] = [];
+    const byName = new Map<string, NodeInfo>();
+    for (const name of this.order) {
+      const e = this.nodes.get(name);
+      if (!e?.node) continue;
+      e.info ??= this.o.newNodeInfo(e.node, [...e.pods.values()]);
+      infos.push(e.info);
+      byName.set(name, e.info);
+    }
+    return { nodeInfos: () => infos, get: (name) => byName.get(name) };
+  }
+}
