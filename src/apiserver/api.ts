@@ -8,22 +8,39 @@ import { loadDefinitions } from '../openapi/definitions.js';
 import type { KubeObject, ResourceType } from '../registry/resource.js';
 import type { Store } from '../storage/interface.js';
 import { type Admit, RegistryStore } from './generic-registry/store.js';
+import { ServiceAllocators } from './service-ip/allocators.js';
 
 export interface ApiOptions {
   store: Store;
   resources: ResourceType[];
   now?: () => Date;
+  /** Cluster IPs are allocated from this IPv4 range (default `10.96.0.0/12`). */
+  serviceCIDR?: string;
+  /** Node ports are allocated from this range (default `30000-32767`). */
+  serviceNodePortRange?: string;
 }
 
 export class Api {
   readonly resources: ResourceType[];
   readonly store: Store;
   private readonly registries = new Map<string, RegistryStore>();
+  /** Cluster IP and node port allocation for Services (run in admission). */
+  readonly serviceAllocators: ServiceAllocators;
 
   constructor(options: ApiOptions) {
     this.resources = options.resources;
     this.store = options.store;
-    const admit: Admit = (op, r, obj) => this.admitNamespace(op, r, obj);
+    this.serviceAllocators = new ServiceAllocators({
+      store: options.store,
+      services: () => this.lookup('', 'v1', 'services'),
+      ...(options.serviceCIDR ? { serviceCIDR: options.serviceCIDR } : {}),
+      ...(options.serviceNodePortRange ? { nodePortRange: options.serviceNodePortRange } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    });
+    const admit: Admit = async (op, r, obj) => {
+      await this.admitNamespace(op, r, obj);
+      await this.serviceAllocators.admit(op, r, obj);
+    };
     for (const resource of options.resources) {
       const reg = new RegistryStore({
         store: options.store,

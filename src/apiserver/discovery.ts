@@ -12,6 +12,7 @@ const resourceVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'p
 const subresourceInfo: Record<string, { group: string; version: string; kind?: string; verbs: string[] }> = {
   status: { group: '', version: '', verbs: ['get', 'patch', 'update'] },
   binding: { group: '', version: 'v1', kind: 'Binding', verbs: ['create'] },
+  scale: { group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] },
   eviction: { group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] },
   ephemeralcontainers: { group: '', version: '', verbs: ['get', 'patch', 'update'] },
   log: { group: '', version: '', verbs: ['get'] },
@@ -100,8 +101,11 @@ export function apiResourceList(resources: ResourceType[], group: string, versio
         kind: k.kind,
         verbs: k.verbs,
       };
-      if (k.group !== r.group) s.group = k.group;
-      if (k.version !== r.version) s.version = k.version;
+      // Both, when either differs: kubectl looks for the pair (e.g. pods/eviction → policy/v1).
+      if (k.group !== r.group || k.version !== r.version) {
+        s.group = k.group;
+        s.version = k.version;
+      }
       out.push(s);
     }
   }

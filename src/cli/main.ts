@@ -15,6 +15,14 @@ const port = (v: string): number => {
   return n;
 };
 
+/** A duration as upstream's flags take it: `40s`, `2m`, `1500ms`, or plain seconds. */
+const duration = (v: string): number => {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v.trim());
+  if (!m) throw new InvalidArgumentError('must be a duration like 40s, 2m or 1500ms');
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1000;
+  return Number(m[1]) * unit;
+};
+
 const program = new Command('cairn')
   .description('Kubernetes Pods, whole: a kubectl-compatible control plane and node agents on containerd.')
   .version('0.1.0');
@@ -36,6 +44,11 @@ program
   .option('--etcd-keyfile <file>', 'client key for etcd (TLS)')
   .option('--etcd-username <name>', 'etcd user (password from CAIRN_ETCD_PASSWORD)')
   .option('--scheduler-config <file>', 'KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1) file')
+  .option(
+    '--node-monitor-grace-period <duration>',
+    'how long a node may go without renewing its Lease before it is marked Unknown (default 40s)',
+    duration,
+  )
   .option('--insecure-http', 'serve plain HTTP without authentication (tests only)', false)
   .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
   .action(async (opts) => {

@@ -19,6 +19,7 @@ export interface ServerFlags {
   insecureHttp: boolean;
   logLevel: string;
   schedulerConfig?: string;
+  nodeMonitorGracePeriod?: number;
 }
 
 export async function runServer(flags: ServerFlags): Promise<void> {
@@ -32,6 +33,9 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     tlsSans: flags.tlsSan ?? [],
     ...(flags.writeKubeconfig ? { writeKubeconfig: flags.writeKubeconfig } : {}),
     ...(flags.schedulerConfig ? { schedulerConfig: flags.schedulerConfig } : {}),
+    ...(flags.nodeMonitorGracePeriod !== undefined
+      ? { nodeMonitorGracePeriodMs: flags.nodeMonitorGracePeriod }
+      : {}),
     ...(flags.etcdEndpoints ? { store: await etcdOptions(flags, flags.etcdEndpoints) } : {}),
   });
   logger.info({ url: cp.url, kubeconfig: cp.kubeconfigPath }, 'cairn server is ready');

@@ -3,16 +3,27 @@
  * elected) → HTTPS server → kubeconfig. Started in a straight line; `stop()` undoes it in reverse.
  */
 import { writeFile } from 'node:fs/promises';
+import { setMaxListeners } from 'node:events';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { Api } from '../apiserver/api.js';
 import { TokenAuthenticator, loadTokens, nodeJoinToken } from '../apiserver/authentication.js';
 import { writeKubeconfig } from '../apiserver/kubeconfig.js';
 import { ensurePki } from '../apiserver/pki.js';
 import { ApiServer } from '../apiserver/server.js';
+import { DeploymentController } from '../controllers/deployment/controller.js';
+import { DisruptionController } from '../controllers/disruption/controller.js';
+import { EndpointController } from '../controllers/endpoint/controller.js';
+import { EndpointSliceController } from '../controllers/endpointslice/controller.js';
 import { GarbageCollector } from '../controllers/garbagecollector/controller.js';
+import { NodeLifecycleController } from '../controllers/nodelifecycle/controller.js';
+import { ReplicaSetController } from '../controllers/replicaset/controller.js';
+import { ReplicationManager } from '../controllers/replication/controller.js';
+import { StatefulSetController } from '../controllers/statefulset/controller.js';
 import { NamespaceController } from '../controllers/namespace/controller.js';
 import { ServiceAccountController } from '../controllers/serviceaccount/controller.js';
 import { builtinResources } from '../registry/all.js';
+import { bootstrapKubernetesService } from '../registry/core/service/kubernetes-service.js';
 import { startSchedulerApp } from '../scheduler/app/server.js';
 import { type StoreOptions, openStore } from '../storage/index.js';
 import type { Logger } from '../util/log.js';
@@ -28,6 +39,8 @@ export interface ControlPlaneOptions {
   insecureHttp?: boolean;
   tlsSans?: string[];
   writeKubeconfig?: string;
+  /** How long a node may go without renewing its Lease before it is Unknown (default 40 s). */
+  nodeMonitorGracePeriodMs?: number;
   /** A KubeSchedulerConfiguration file for the scheduler (default: upstream's defaults). */
   schedulerConfig?: string;
 }
@@ -51,10 +64,26 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   await bootstrap(api);
 
   const abort = new AbortController();
+  // Every controller's watches listen on this one signal.
+  setMaxListeners(0, abort.signal);
   const controllers = [
     new NamespaceController({ api, logger: o.logger.child({ controller: 'namespace' }) }),
     new ServiceAccountController({ api, logger: o.logger.child({ controller: 'serviceaccount' }) }),
     new GarbageCollector({ api, logger: o.logger.child({ controller: 'garbagecollector' }) }),
+    new EndpointController({ api, logger: o.logger.child({ controller: 'endpoint' }) }),
+    new EndpointSliceController({ api, logger: o.logger.child({ controller: 'endpointslice' }) }),
+    new ReplicaSetController({ api, logger: o.logger.child({ controller: 'replicaset' }) }),
+    new ReplicationManager({ api, logger: o.logger.child({ controller: 'replicationcontroller' }) }),
+    new DeploymentController({ api, logger: o.logger.child({ controller: 'deployment' }) }),
+    new StatefulSetController({ api, logger: o.logger.child({ controller: 'statefulset' }) }),
+    new DisruptionController({ api, logger: o.logger.child({ controller: 'disruption' }) }),
+    new NodeLifecycleController({
+      api,
+      logger: o.logger.child({ controller: 'nodelifecycle' }),
+      ...(o.nodeMonitorGracePeriodMs !== undefined
+        ? { nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs }
+        : {}),
+    }),
   ];
   for (const c of controllers) await c.start(abort.signal);
   const scheduler = await startSchedulerApp(
@@ -71,7 +100,11 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   if (!admin) throw new Error(`no admin token in ${join(serverDir, 'tokens.json')}`);
   const nodeToken = nodeJoinToken(tokens) ?? '';
   await writeFile(join(serverDir, 'node-token'), `${nodeToken}\n`, { mode: 0o600 });
-  const pki = o.insecureHttp ? undefined : await ensurePki(join(serverDir, 'tls'), o.tlsSans ?? []);
+  // Pods reach the API at the `kubernetes` Service's ClusterIP: the certificate names it.
+  const serviceIP = api.serviceAllocators.clusterIPs.kubernetesServiceIP;
+  const pki = o.insecureHttp
+    ? undefined
+    : await ensurePki(join(serverDir, 'tls'), [serviceIP, ...(o.tlsSans ?? [])]);
   const server = new ApiServer({
     api,
     logger: o.logger.child({ component: 'apiserver' }),
@@ -81,6 +114,9 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     port: o.port,
   });
   const port = await server.listen();
+  const k8s = await bootstrapKubernetesService(api, { address: advertiseAddress(o.bindAddress), port });
+  if (k8s.endpointsSkipped)
+    o.logger.warn({ reason: k8s.endpointsSkipped }, 'kubernetes Service has no endpoints');
   const loopback = o.bindAddress === '0.0.0.0' || o.bindAddress === '::' ? '127.0.0.1' : o.bindAddress;
   const url = `${pki ? 'https' : 'http'}://${loopback.includes(':') ? `[${loopback}]` : loopback}:${port}`;
   const kubeconfigPath = join(serverDir, 'admin.kubeconfig');
@@ -102,4 +138,14 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       await store.close();
     },
   };
+}
+
+/** The address other hosts and pods reach this server at: the bind address, or the host's first IPv4. */
+function advertiseAddress(bindAddress: string): string {
+  if (bindAddress !== '0.0.0.0' && bindAddress !== '::') return bindAddress;
+  for (const addrs of Object.values(networkInterfaces())) {
+    const v4 = addrs?.find((a) => a.family === 'IPv4' && !a.internal);
+    if (v4) return v4.address;
+  }
+  return '127.0.0.1';
 }

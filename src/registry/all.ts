@@ -1,6 +1,9 @@
 /**
  * The built-in resources Cairn serves, in discovery order: core/v1, then the named groups.
  */
+import { deployments } from './apps/deployment/strategy.js';
+import { replicaSets } from './apps/replicaset/strategy.js';
+import { statefulSets } from './apps/statefulset/strategy.js';
 import { leases } from './coordination/lease/strategy.js';
 import { configMaps } from './core/configmap/strategy.js';
 import { endpoints } from './core/endpoints/strategy.js';
@@ -8,9 +11,11 @@ import { events } from './core/event/strategy.js';
 import { namespaces } from './core/namespace/strategy.js';
 import { nodes } from './core/node/strategy.js';
 import { pods } from './core/pod/strategy.js';
+import { replicationControllers } from './core/replicationcontroller/strategy.js';
 import { secrets } from './core/secret/strategy.js';
 import { services } from './core/service/strategy.js';
 import { serviceAccounts } from './core/serviceaccount/strategy.js';
+import { endpointSlices } from './discovery/endpointslice/strategy.js';
 import { eventsV1 } from './events/event/strategy.js';
 import { podDisruptionBudgets } from './policy/poddisruptionbudget/strategy.js';
 import type { ResourceType } from './resource.js';
@@ -25,7 +30,12 @@ export const builtinResources: ResourceType[] = [
   secrets,
   serviceAccounts,
   events,
+  replicationControllers,
+  deployments,
+  replicaSets,
+  statefulSets,
   leases,
   podDisruptionBudgets,
   eventsV1,
+  endpointSlices,
 ];

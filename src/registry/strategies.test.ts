@@ -24,14 +24,19 @@ describe('builtinResources', () => {
       ['', 'secrets', '', true, 'io.k8s.api.core.v1.Secret'],
       ['', 'serviceaccounts', 'sa', true, 'io.k8s.api.core.v1.ServiceAccount'],
       ['', 'events', 'ev', true, 'io.k8s.api.core.v1.Event'],
+      ['', 'replicationcontrollers', 'rc', true, 'io.k8s.api.core.v1.ReplicationController'],
+      ['apps', 'deployments', 'deploy', true, 'io.k8s.api.apps.v1.Deployment'],
+      ['apps', 'replicasets', 'rs', true, 'io.k8s.api.apps.v1.ReplicaSet'],
+      ['apps', 'statefulsets', 'sts', true, 'io.k8s.api.apps.v1.StatefulSet'],
       ['coordination.k8s.io', 'leases', '', true, 'io.k8s.api.coordination.v1.Lease'],
       ['policy', 'poddisruptionbudgets', 'pdb', true, 'io.k8s.api.policy.v1.PodDisruptionBudget'],
       ['events.k8s.io', 'events', 'ev', true, 'io.k8s.api.events.v1.Event'],
+      ['discovery.k8s.io', 'endpointslices', '', true, 'io.k8s.api.discovery.v1.EndpointSlice'],
     ]);
     const byPlural = Object.fromEntries(builtinResources.map((r) => [`${r.group}/${r.plural}`, r]));
     expect(byPlural['/pods']?.categories).toEqual(['all']);
     expect(byPlural['/services']?.categories).toEqual(['all']);
-    expect(byPlural['/pods']?.subresources).toEqual(['status', 'binding']);
+    expect(byPlural['/pods']?.subresources).toEqual(['status', 'binding', 'eviction']);
     for (const r of builtinResources) {
       expect(r.strategy.table?.columns.length, r.plural).toBeGreaterThan(0);
     }

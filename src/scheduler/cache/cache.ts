@@ -48,6 +48,9 @@ export class SchedulerCache {
   private readonly clock: Clock;
   private readonly ttlMs: number;
   private order: string[] | undefined;
+  /** The last snapshot, and the nodes changed since (their NodeInfo dropped): see snapshot(). */
+  private last: { infos: NodeInfo[]; index: Map<string, number>; snapshot: Snapshot } | undefined;
+  private readonly changed = new Set<string>();
 
   constructor(private readonly o: SchedulerCacheOptions) {
     this.clock = o.clock ?? realClock;
@@ -67,6 +70,7 @@ export class SchedulerCache {
     const e = this.entry(pod.spec?.nodeName ?? '');
     e.pods.set(uidOf(pod), pod);
     delete e.info;
+    this.changed.add(pod.spec?.nodeName ?? '');
   }
 
   private unplace(pod: Pod): void {
@@ -75,6 +79,7 @@ export class SchedulerCache {
     if (!e) return;
     e.pods.delete(uidOf(pod));
     delete e.info;
+    this.changed.add(name);
     if (!e.node && !e.pods.size) this.nodes.delete(name);
   }
 
@@ -132,6 +137,7 @@ export class SchedulerCache {
     if (!e.node || zoneKey(e.node) !== zoneKey(node)) this.order = undefined;
     e.node = node;
     delete e.info;
+    this.changed.add(nameOf(node));
   }
 
   updateNode(node: Node): void {
@@ -187,7 +193,12 @@ export class SchedulerCache {
     return this.podStates.size;
   }
 
-  /** The cluster as the next scheduling cycle sees it. */
+  /**
+   * The cluster as the next scheduling cycle sees it. While the node order holds (no node added,
+   * removed or moved to another zone), the previous snapshot's array is copied and only the
+   * changed nodes get a new NodeInfo: a cycle costs O(changed nodes), not O(nodes) Map work.
+   * Earlier snapshots are never mutated.
+   */
   snapshot(): Snapshot {
     if (!this.order) {
       const names = [...this.nodes].filter(([, e]) => e.node).map(([n]) => n);
@@ -195,16 +206,43 @@ export class SchedulerCache {
         const node = this.nodes.get(n)?.node;
         return node ? zoneKey(node) : '';
       });
+      this.last = undefined;
     }
-    const infos: NodeInfo[] = [];
-    const byName = new Map<string, NodeInfo>();
-    for (const name of this.order) {
-      const e = this.nodes.get(name);
-      if (!e?.node) continue;
-      e.info ??= this.o.newNodeInfo(e.node, [...e.pods.values()]);
-      infos.push(e.info);
-      byName.set(name, e.info);
+    if (this.last && !this.changed.size) return this.last.snapshot;
+    let infos: NodeInfo[];
+    let index: Map<string, number>;
+    if (this.last) {
+      ({ index } = this.last);
+      infos = this.last.infos.slice();
+      for (const name of this.changed) {
+        const i = index.get(name);
+        const e = this.nodes.get(name);
+        if (i === undefined || !e?.node) continue; // pods naming a node the cache does not have
+        e.info ??= this.o.newNodeInfo(e.node, [...e.pods.values()]);
+        infos[i] = e.info;
+      }
+    } else {
+      infos = [];
+      index = new Map();
+      for (const name of this.order) {
+        const e = this.nodes.get(name);
+        if (!e?.node) continue;
+        e.info ??= this.o.newNodeInfo(e.node, [...e.pods.values()]);
+        index.set(name, infos.length);
+        infos.push(e.info);
+      }
     }
-    return { nodeInfos: () => infos, get: (name) => byName.get(name) };
+    this.changed.clear();
+    const byIndex = index;
+    const frozen = infos;
+    const snapshot: Snapshot = {
+      nodeInfos: () => frozen,
+      get: (name) => {
+        const i = byIndex.get(name);
+        return i === undefined ? undefined : frozen[i];
+      },
+    };
+    this.last = { infos, index, snapshot };
+    return snapshot;
   }
 }

@@ -55,6 +55,21 @@ describe('pod defaults (seed example)', () => {
       serviceAccount: 'default',
       serviceAccountName: 'default',
       terminationGracePeriodSeconds: 30,
+      // DefaultTolerationSeconds admission, at create.
+      tolerations: [
+        {
+          key: 'node.kubernetes.io/not-ready',
+          operator: 'Exists',
+          effect: 'NoExecute',
+          tolerationSeconds: 300,
+        },
+        {
+          key: 'node.kubernetes.io/unreachable',
+          operator: 'Exists',
+          effect: 'NoExecute',
+          tolerationSeconds: 300,
+        },
+      ],
     });
     expect(pod.status).toEqual({ phase: 'Pending', qosClass: 'BestEffort' });
     expect(podStrategy.validate?.(pod)).toEqual([]);

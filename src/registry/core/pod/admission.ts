@@ -7,11 +7,20 @@
  *                   `kube-api-access-<suffix>` mounted in every container.
  *   Priority:       `priority` from the priorityClassName (0 when none) and
  *                   `preemptionPolicy: PreemptLowerPriority`; on update, both are kept.
+ *   DefaultTolerationSeconds: NoExecute tolerations of the `not-ready` and `unreachable`
+ *                   node taints for 300 s, unless the pod already tolerates them.
  *
  * Not done here (they need other objects): rejecting a pod whose ServiceAccount does not exist
- * or whose PriorityClass is unknown, and DefaultTolerationSeconds.
+ * or whose PriorityClass is unknown.
  */
-import type { Container, EphemeralContainer, Pod, PodSpec, Volume } from 'kubernetes-types/core/v1.js';
+import type {
+  Container,
+  EphemeralContainer,
+  Pod,
+  PodSpec,
+  Toleration,
+  Volume,
+} from 'kubernetes-types/core/v1.js';
 
 export const DEFAULT_SERVICE_ACCOUNT = 'default';
 export const SERVICE_ACCOUNT_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -98,4 +107,27 @@ export function admitPriorityUpdate(pod: Pod, old: Pod): void {
   if (spec.preemptionPolicy === undefined && old.spec.preemptionPolicy !== undefined) {
     spec.preemptionPolicy = old.spec.preemptionPolicy;
   }
+}
+
+export const TAINT_NODE_NOT_READY = 'node.kubernetes.io/not-ready';
+export const TAINT_NODE_UNREACHABLE = 'node.kubernetes.io/unreachable';
+/** Upstream's --default-not-ready-toleration-seconds and --default-unreachable-toleration-seconds. */
+export const DEFAULT_TOLERATION_SECONDS = 300;
+
+/** Whether some toleration already covers the NoExecute taint `key` (any-key or any-effect ones do). */
+const toleratesNoExecute = (tolerations: Toleration[], key: string): boolean =>
+  tolerations.some((t) => (!t.key || t.key === key) && (!t.effect || t.effect === 'NoExecute'));
+
+/** The DefaultTolerationSeconds admission plugin on create. */
+export function admitDefaultTolerationSeconds(pod: Pod, seconds = DEFAULT_TOLERATION_SECONDS): void {
+  const spec = pod.spec;
+  if (!spec) return;
+  const existing = spec.tolerations ?? [];
+  const added: Toleration[] = [];
+  for (const key of [TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE]) {
+    if (!toleratesNoExecute(existing, key)) {
+      added.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds });
+    }
+  }
+  if (added.length) spec.tolerations = [...existing, ...added];
 }

@@ -16,7 +16,12 @@ import { deepCopy } from '../../../apis/meta/equality.js';
 import type { FieldError } from '../../../apimachinery/validation/field.js';
 import { podTable } from '../../../printers/pod.js';
 import type { Mutable, MutableObjectMeta, ResourceType, Strategy } from '../../resource.js';
-import { admitPriority, admitPriorityUpdate, admitServiceAccount } from './admission.js';
+import {
+  admitDefaultTolerationSeconds,
+  admitPriority,
+  admitPriorityUpdate,
+  admitServiceAccount,
+} from './admission.js';
 import { updatePodCondition } from './conditions.js';
 import { keepField } from '../../keep.js';
 
@@ -66,6 +71,7 @@ export const podStrategy: Strategy<Pod> = {
     const pod = obj as MutablePod;
     admitServiceAccount(pod);
     admitPriority(pod);
+    admitDefaultTolerationSeconds(pod);
     pod.status = { phase: 'Pending', qosClass: computePodQOS(pod) };
     applySchedulingGatedCondition(pod, new Date());
   },
@@ -120,7 +126,7 @@ export const pods: ResourceType<Pod> = {
   shortNames: ['po'],
   namespaced: true,
   categories: ['all'],
-  subresources: ['status', 'binding'],
+  subresources: ['status', 'binding', 'eviction'],
   definition: 'io.k8s.api.core.v1.Pod',
   strategy: podStrategy,
 };

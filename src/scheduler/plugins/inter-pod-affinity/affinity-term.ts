@@ -18,7 +18,7 @@ import {
   nothingSelector,
   selectorFromLabelSelector,
 } from '../../../apimachinery/labels/index.js';
-import type { ClusterLister } from '../../framework/interface.js';
+import type { ClusterLister, NodeInfo } from '../../framework/interface.js';
 
 export interface AffinityTerm {
   namespaces: ReadonlySet<string>;
@@ -154,4 +154,33 @@ export function mergeNamespaces<T extends AffinityTerm>(t: T, lister: NamespaceL
     if (name !== undefined && t.namespaceSelector.matches(ns.metadata?.labels)) names.add(name);
   }
   return { ...t, namespaces: names, namespaceSelector: nothingSelector() };
+}
+
+/** A node's existing pods that carry terms (upstream's NodeInfo.PodsWithAffinity and PodsWithRequiredAntiAffinity). */
+export interface PodsWithTerms {
+  /** Pods with any pod affinity or anti-affinity, with their parsed terms. */
+  withAffinity: { pod: Pod; info: PodAffinityInfo }[];
+  /** The subset with required anti-affinity terms. */
+  withRequiredAntiAffinity: { pod: Pod; info: PodAffinityInfo }[];
+}
+
+const byNodeInfo = new WeakMap<NodeInfo, PodsWithTerms>();
+
+/**
+ * Computed once per NodeInfo object: the cache builds a new NodeInfo whenever a node's pods
+ * change, so PreFilter and PreScore visit only these pods instead of every pod in the cluster.
+ */
+export function podsWithTerms(nodeInfo: NodeInfo): PodsWithTerms {
+  let found = byNodeInfo.get(nodeInfo);
+  if (!found) {
+    found = { withAffinity: [], withRequiredAntiAffinity: [] };
+    for (const { pod } of nodeInfo.pods) {
+      const info = existingPodAffinityInfo(pod);
+      if (info === noTerms) continue;
+      found.withAffinity.push({ pod, info });
+      if (info.requiredAntiAffinityTerms.length) found.withRequiredAntiAffinity.push({ pod, info });
+    }
+    byNodeInfo.set(nodeInfo, found);
+  }
+  return found;
 }

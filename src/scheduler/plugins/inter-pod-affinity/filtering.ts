@@ -24,11 +24,11 @@ import {
 import {
   type NamespaceLister,
   type PodAffinityInfo,
-  existingPodAffinityInfo,
   mergeNamespaces,
   namespaceLabels,
   podAffinityInfo,
   podMatchesAllAffinityTerms,
+  podsWithTerms,
   termMatches,
 } from './affinity-term.js';
 
@@ -86,11 +86,17 @@ export function calPreFilterState(
   const antiAffinityCounts = new TopologyCounts();
   const { requiredAffinityTerms: affinity, requiredAntiAffinityTerms: anti } = podInfo;
 
-  for (const { node, pods } of allNodes) {
-    for (const { pod: existing } of pods) {
-      for (const t of existingPodAffinityInfo(existing).requiredAntiAffinityTerms) {
+  const hasTerms = affinity.length > 0 || anti.length > 0;
+  for (const nodeInfo of allNodes) {
+    const { node } = nodeInfo;
+    for (const { info } of podsWithTerms(nodeInfo).withRequiredAntiAffinity) {
+      for (const t of info.requiredAntiAffinityTerms) {
         if (termMatches(t, pod, nsLabels)) existingAntiAffinityCounts.add(node, t.topologyKey);
       }
+    }
+    // Without required terms of its own the incoming pod needs no look at every existing pod.
+    if (!hasTerms) continue;
+    for (const { pod: existing } of nodeInfo.pods) {
       if (podMatchesAllAffinityTerms(affinity, existing)) {
         for (const t of affinity) affinityCounts.add(node, t.topologyKey);
       }

@@ -22,6 +22,7 @@ import {
   mergeNamespaces,
   namespaceLabels,
   podAffinityInfo,
+  podsWithTerms,
   termMatches,
 } from './affinity-term.js';
 
@@ -78,13 +79,18 @@ export function calPreScoreState(
   const nsLabels = namespaceLabels(lister, pod.metadata?.namespace ?? '');
 
   const topologyScore: TopologyScore = new Map();
-  for (const { node, pods } of allNodes) {
-    if (Object.keys(node.metadata?.labels ?? {}).length === 0) continue;
-    for (const { pod: existing } of pods) {
+  for (const nodeInfo of allNodes) {
+    const { node } = nodeInfo;
+    // Without preferred terms of its own the incoming pod only meets existing pods' terms:
+    // the pods that have some (upstream's HavePodsWithAffinityList).
+    const existingPods = hasConstraints
+      ? nodeInfo.pods.map(({ pod: p }) => ({ pod: p, info: existingPodAffinityInfo(p) }))
+      : podsWithTerms(nodeInfo).withAffinity;
+    if (!existingPods.length || Object.keys(node.metadata?.labels ?? {}).length === 0) continue;
+    for (const { pod: existing, info } of existingPods) {
       // The incoming pod's terms have their namespaces merged: no namespace labels needed.
       processTerms(topologyScore, affinity, 1, existing, undefined, node);
       processTerms(topologyScore, anti, -1, existing, undefined, node);
-      const info = existingPodAffinityInfo(existing);
       if (args.hardPodAffinityWeight > 0) {
         for (const t of info.requiredAffinityTerms) {
           processTerm(topologyScore, t, args.hardPodAffinityWeight, pod, nsLabels, node);
