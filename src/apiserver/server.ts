@@ -11,6 +11,7 @@
 import { type IncomingMessage, type ServerResponse, createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { methodNotSupported, notFoundPath, unauthorized } from '../apimachinery/errors.js';
 import type { Api } from './api.js';
@@ -33,7 +34,13 @@ import { ApiMetrics } from './metrics.js';
 import { negotiate } from './negotiation.js';
 import { OpenAPIHandler } from './openapi.js';
 import { parseResourcePath } from './request-info.js';
-import { type SubresourceHandlers, builtinSubresources } from './subresources.js';
+import { type SubresourceHandlers, builtinSubresources, kubeletSubresources } from './subresources.js';
+import { handleAttach } from './handlers/attach.js';
+import { handleExec } from './handlers/exec.js';
+import { handlePortForward } from './handlers/portforward.js';
+import type { KubeletClientConfig } from './proxy/kubelet.js';
+import { writeRawError } from './proxy/upgrade-aware.js';
+import { type UpgradeHandlers, serveUpgrade } from './streaming/upgrade.js';
 
 export const serverVersion = {
   major: '1',
@@ -66,6 +73,13 @@ export class ApiServer {
   readonly metrics = new ApiMetrics();
   private readonly server;
   private readonly subresources: SubresourceHandlers;
+  private readonly kubelet: KubeletClientConfig;
+  private readonly upgraded = new Set<Duplex>();
+  private readonly upgrades: UpgradeHandlers = new Map([
+    ['pods/exec', handleExec],
+    ['pods/attach', handleAttach],
+    ['pods/portforward', handlePortForward],
+  ]);
   private readonly openapi: OpenAPIHandler;
 
   constructor(private readonly options: ApiServerOptions) {
@@ -74,7 +88,16 @@ export class ApiServer {
       ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
       : createHttpServer(handler);
     this.server.keepAliveTimeout = 65_000;
-    this.subresources = options.subresources ?? builtinSubresources();
+    // the kubelet API accepts the API server by its certificate (issued by the cluster CA)
+    this.kubelet = options.tls ? { cert: options.tls.cert, key: options.tls.key } : {};
+    this.subresources = new Map([
+      ...kubeletSubresources(this.kubelet),
+      ...(options.subresources ?? builtinSubresources()),
+    ]);
+    this.server.on(
+      'upgrade',
+      (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(req, socket, head),
+    );
     this.openapi = new OpenAPIHandler(options.api);
   }
 
@@ -95,6 +118,7 @@ export class ApiServer {
 
   async close(): Promise<void> {
     this.server.closeAllConnections();
+    for (const socket of this.upgraded) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
@@ -121,6 +145,32 @@ export class ApiServer {
       if (code >= 500)
         this.options.logger.error({ method: req.method, path: url.pathname, code }, 'request failed');
       else this.options.logger.debug({ method: req.method, path: url.pathname, code, seconds }, 'request');
+    }
+  }
+
+  /** WebSocket/SPDY upgrade requests: exec, attach, port-forward (streaming/upgrade.ts). */
+  private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    // upgraded connections are not the HTTP server's any more: closing must end them itself
+    this.upgraded.add(socket);
+    socket.once('close', () => this.upgraded.delete(socket));
+    const path = new URL(req.url ?? '/', 'http://cairn').pathname;
+    try {
+      const user = this.authenticate(req, path);
+      await serveUpgrade(
+        { api: this.options.api, kubelet: this.kubelet, handlers: this.upgrades },
+        req,
+        socket,
+        head,
+        user,
+      );
+    } catch (err) {
+      const code = writeRawError(socket, err);
+      if (code >= 500)
+        this.options.logger.error(
+          { method: req.method, path, code, err: (err as Error).message },
+          'upgrade failed',
+        );
     }
   }
 
@@ -212,7 +262,10 @@ export class ApiServer {
     const registry = api.lookup(info.group, info.version, info.resource);
     if (!registry) throw notFoundPath();
     const resource = registry.resource;
-    if (info.subresource && !resource.subresources.includes(info.subresource)) throw notFoundPath();
+    // a subresource is served when the resource lists it or a handler is registered for it (serviceaccounts/token)
+    const handled = this.subresources.has(`${info.resource}/${info.subresource}`);
+    if (info.subresource && !resource.subresources.includes(info.subresource) && !handled)
+      throw notFoundPath();
     const ctx: RequestContext = {
       req,
       res,

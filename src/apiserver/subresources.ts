@@ -6,9 +6,17 @@ import type { RequestContext } from './handlers/context.js';
 import { handleBinding } from './handlers/binding.js';
 import { handleScale } from './handlers/scale.js';
 import { handleEviction } from './handlers/eviction.js';
+import { logHandler } from './handlers/log.js';
+import { badRequest } from '../apimachinery/errors.js';
+import type { KubeletClientConfig } from './proxy/kubelet.js';
 
 export type SubresourceHandler = (ctx: RequestContext) => Promise<void>;
 export type SubresourceHandlers = Map<string, SubresourceHandler>;
+
+/** exec/attach/portforward are upgrade requests (streaming/upgrade.ts); a plain request is refused. */
+const upgradeRequired: SubresourceHandler = async () => {
+  throw badRequest('Upgrade request required');
+};
 
 export function builtinSubresources(): SubresourceHandlers {
   return new Map<string, SubresourceHandler>([
@@ -18,5 +26,15 @@ export function builtinSubresources(): SubresourceHandlers {
     ['replicasets/scale', handleScale],
     ['statefulsets/scale', handleScale],
     ['replicationcontrollers/scale', handleScale],
+  ]);
+}
+
+/** The subresources served by the pod's kubelet; the server adds them with its kubelet credentials. */
+export function kubeletSubresources(kubelet: KubeletClientConfig): SubresourceHandlers {
+  return new Map<string, SubresourceHandler>([
+    ['pods/log', logHandler(kubelet)],
+    ['pods/exec', upgradeRequired],
+    ['pods/attach', upgradeRequired],
+    ['pods/portforward', upgradeRequired],
   ]);
 }

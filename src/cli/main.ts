@@ -4,6 +4,7 @@ import { defaultDataDir } from '../cmd/data-dir.js';
 import { runAgent } from '../cmd/agent.js';
 import { runServer } from '../cmd/server.js';
 import { runUp } from '../cmd/up.js';
+import { DEFAULT_CLUSTER_DOMAIN } from '../dns/index.js';
 import { DEFAULT_POD_CIDR } from '../kubelet/agent.js';
 import { DEFAULT_BRIDGE } from '../kubelet/network/cni-config.js';
 import { logLevels } from '../util/log.js';
@@ -79,6 +80,11 @@ program
   .option('--data-dir <dir>', 'where containerd, CNI and pod state live', defaultDataDir())
   .option('--pod-cidr <cidr>', "this node's pod subnet (spec.podCIDR)", DEFAULT_POD_CIDR)
   .option('--cni-bridge <name>', 'Linux bridge of the pod network', DEFAULT_BRIDGE)
+  .option(
+    '--cluster-dns <ips>',
+    'comma-separated DNS servers for pods (default: the DNS the agent serves on the bridge gateway)',
+  )
+  .option('--cluster-domain <domain>', 'the cluster DNS domain', DEFAULT_CLUSTER_DOMAIN)
   .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
   .action(orExit(runAgent));
 
@@ -96,6 +102,11 @@ program
   .option('--containerd-socket <path>', 'use this containerd instead of starting one under the data dir')
   .option('--pod-cidr <cidr>', "this node's pod subnet (spec.podCIDR)", DEFAULT_POD_CIDR)
   .option('--cni-bridge <name>', 'Linux bridge of the pod network', DEFAULT_BRIDGE)
+  .option(
+    '--cluster-dns <ips>',
+    'comma-separated DNS servers for pods (default: the DNS the agent serves on the bridge gateway)',
+  )
+  .option('--cluster-domain <domain>', 'the cluster DNS domain', DEFAULT_CLUSTER_DOMAIN)
   .option(
     '--cleanup-on-exit',
     'on exit, also stop every pod, containerd and the bridge (default: pods keep running)',

@@ -13,7 +13,25 @@ export interface AgentFlags {
   dataDir: string;
   podCidr: string;
   cniBridge: string;
+  /** Comma-separated nameservers for pods (default: the agent's own DNS on the bridge gateway). */
+  clusterDns?: string;
+  clusterDomain: string;
   logLevel: string;
+}
+
+/** `--cluster-dns`/`--cluster-domain` as agent options. */
+export function dnsOptions(flags: { clusterDns?: string; clusterDomain: string }): {
+  clusterDomain: string;
+  clusterDNS?: { nameservers: string[]; domain: string };
+} {
+  const nameservers = (flags.clusterDns ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return {
+    clusterDomain: flags.clusterDomain,
+    ...(nameservers.length > 0 ? { clusterDNS: { nameservers, domain: flags.clusterDomain } } : {}),
+  };
 }
 
 export async function runAgent(flags: AgentFlags): Promise<void> {
@@ -32,6 +50,7 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
     dataDir: flags.dataDir,
     podCIDR: flags.podCidr,
     bridge: flags.cniBridge,
+    ...dnsOptions(flags),
     logger,
   });
   process.stdout.write(`Cairn node ${agent.nodeName} joined ${flags.server} (pod CIDR ${agent.podCIDR})\n`);

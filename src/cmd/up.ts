@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
 import { startAgent } from '../kubelet/agent.js';
 import { newLogger } from '../util/log.js';
-import { stopOnSignals } from './agent.js';
+import { dnsOptions, stopOnSignals } from './agent.js';
 
 export interface UpFlags {
   dataDir: string;
@@ -21,6 +21,8 @@ export interface UpFlags {
   containerdSocket?: string;
   podCidr: string;
   cniBridge: string;
+  clusterDns?: string;
+  clusterDomain: string;
   cleanupOnExit: boolean;
   installDeps: boolean;
   logLevel: string;
@@ -112,6 +114,7 @@ export async function runUp(flags: UpFlags): Promise<void> {
       dataDir: flags.dataDir,
       podCIDR: flags.podCidr,
       bridge: flags.cniBridge,
+      ...dnsOptions(flags),
       cleanupOnStop: flags.cleanupOnExit,
       logger,
     });

@@ -11,6 +11,7 @@ import { TokenAuthenticator, loadTokens, nodeJoinToken } from '../apiserver/auth
 import { writeKubeconfig } from '../apiserver/kubeconfig.js';
 import { ensurePki } from '../apiserver/pki.js';
 import { ApiServer } from '../apiserver/server.js';
+import { builtinSubresources } from '../apiserver/subresources.js';
 import { DeploymentController } from '../controllers/deployment/controller.js';
 import { DisruptionController } from '../controllers/disruption/controller.js';
 import { EndpointController } from '../controllers/endpoint/controller.js';
@@ -25,6 +26,7 @@ import { ServiceAccountController } from '../controllers/serviceaccount/controll
 import { builtinResources } from '../registry/all.js';
 import { bootstrapKubernetesService } from '../registry/core/service/kubernetes-service.js';
 import { startSchedulerApp } from '../scheduler/app/server.js';
+import { startServiceAccounts } from '../serviceaccount/index.js';
 import { type StoreOptions, openStore } from '../storage/index.js';
 import type { Logger } from '../util/log.js';
 import { bootstrap } from './bootstrap.js';
@@ -105,9 +107,20 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const pki = o.insecureHttp
     ? undefined
     : await ensurePki(join(serverDir, 'tls'), [serviceIP, ...(o.tlsSans ?? [])]);
+  // token signing key, serviceaccounts/token, kube-root-ca.crt in every namespace
+  const serviceAccounts = await startServiceAccounts({
+    api,
+    serverDir,
+    caCert: pki?.caCert,
+    logger: o.logger.child({ component: 'serviceaccounts' }),
+    signal: abort.signal,
+  });
   const server = new ApiServer({
     api,
     logger: o.logger.child({ component: 'apiserver' }),
+    subresources: serviceAccounts.withTokenRequest(builtinSubresources()),
+    // Service-account tokens are issued and mounted, but not yet accepted as credentials: with no
+    // authorization layer they would give every pod the admin's rights.
     ...(o.insecureHttp ? {} : { authenticator: new TokenAuthenticator(tokens) }),
     ...(pki ? { tls: { cert: pki.cert, key: pki.key } } : {}),
     host: o.bindAddress,

@@ -11,13 +11,14 @@
  * and removes every pod sandbox first, so containerd, its shims and the CNI bridge all go.
  */
 import { setMaxListeners } from 'node:events';
-import { hostname } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Node, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
 import { isInvalid, isNotFound, StatusError } from '../apimachinery/errors.js';
 import { nodeBearerToken } from '../apiserver/authentication.js';
 import { Client } from '../client/index.js';
+import { DEFAULT_CLUSTER_DOMAIN, ensureBridgeGateway, startClusterDNS } from '../dns/index.js';
 import type { Logger } from '../util/log.js';
 import { startApiPodSource } from './config/apiserver.js';
 import {
@@ -32,7 +33,10 @@ import { type Clock, type PodLifecycle, type PodLifecycleOptions, realClock } fr
 import { DEFAULT_BRIDGE, writeCniConfig } from './network/index.js';
 import { NodeLeaseController } from './nodelease/controller.js';
 import { NodeStatusManager } from './nodestatus/node-status.js';
-import { createPodLifecycle } from './pod-workers/index.js';
+import { startKubeletServer } from './server/index.js';
+import { createPodLifecycle, detectHostIPs } from './pod-workers/index.js';
+import { unmountUnder } from './volumemanager/mounter.js';
+import { podDataOptions } from './volumemanager/pod-data.js';
 
 export const DEFAULT_POD_CIDR = '10.244.0.0/24';
 
@@ -54,8 +58,14 @@ export interface AgentOptions {
   bridge?: string;
   logger: Logger;
   clock?: Clock;
-  /** Cluster DNS for dnsPolicy ClusterFirst. */
+  /** Cluster DNS for dnsPolicy ClusterFirst (default: the agent's own, on the bridge gateway). */
   clusterDNS?: { nameservers: string[]; domain: string };
+  /** default cluster.local */
+  clusterDomain?: string;
+  /** Serve cluster DNS on the bridge gateway, port 53 (default true). */
+  serveClusterDNS?: boolean;
+  /** The kubelet API's port (default 10250, or a free one when taken; 0: a free one). */
+  kubeletPort?: number;
   /** Stop and remove all pod sandboxes when stopping (tests); default false: pods keep running. */
   cleanupOnStop?: boolean;
   /** default: the pod workers' `createPodLifecycle` */
@@ -105,7 +115,11 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       ? await useContainerd(o.containerdSocket, { signal })
       : await startContainerd({ dataDir: o.dataDir, bridge, signal });
     undo.push(() => containerd.stop());
-    if (o.cleanupOnStop) undo.push(() => removeAllSandboxes(containerd, log));
+    if (o.cleanupOnStop) {
+      // after the sandboxes are gone: the pods' tmpfs volumes (memory emptyDirs, secrets)
+      if (process.getuid?.() === 0) undo.push(() => unmountUnder(join(o.dataDir, 'kubelet', 'pods')));
+      undo.push(() => removeAllSandboxes(containerd, log));
+    }
     const runtime = containerd.runtime;
     log.info({ socket: containerd.socket, version: containerd.version.runtime_version }, 'containerd is up');
 
@@ -132,6 +146,17 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     undo.push(async () => client.close());
     const version = await serverVersion(client, o.server);
 
+    // the kubelet API (logs, exec, attach, port-forward for the API server), advertised in the Node
+    const kubeletServer = await startKubeletServer({
+      runtime,
+      nodeName,
+      addresses: hostAddresses(),
+      ...(o.caCert ? { caCert: o.caCert } : {}),
+      ...(o.kubeletPort !== undefined ? { port: o.kubeletPort } : {}),
+      logger: log,
+    });
+    undo.push(() => kubeletServer.close());
+
     const nodeStatus = new NodeStatusManager({
       nodes: client.nodes,
       nodeName,
@@ -139,6 +164,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       runtime,
       runtimeVersion: containerd.version,
       kubeletVersion: version,
+      kubeletPort: kubeletServer.port,
       dataDir: o.dataDir,
       logger: log,
       clock,
@@ -156,6 +182,26 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     const leaseLoop = lease.start(signal);
     undo.push(() => leaseLoop.stopped);
 
+    const clusterDomain = o.clusterDNS?.domain ?? o.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
+    let clusterDNS = o.clusterDNS;
+    if (o.serveClusterDNS !== false) {
+      // on the gateway every pod routes through, before any pod starts; without it pods get the host's DNS
+      try {
+        const address = await ensureBridgeGateway({ bridge, podCIDR });
+        const dns = await startClusterDNS({
+          client,
+          address,
+          domain: clusterDomain,
+          logger: o.logger.child({ component: 'dns', node: nodeName }),
+          signal,
+        });
+        undo.push(() => dns.stop());
+        clusterDNS ??= { nameservers: [dns.address], domain: clusterDomain };
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'cluster DNS not served; pods use the host resolv.conf');
+      }
+    }
+
     const lifecycle = (o.createPodLifecycle ?? createPodLifecycle)({
       runtime,
       nodeName,
@@ -163,8 +209,18 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       rootDir: join(o.dataDir, 'kubelet'),
       updatePodStatus: (pod, status) => updatePodStatus(client, pod, status, log),
       deletePod: (pod) => deletePod(client, pod),
-      ...(o.clusterDNS ? { clusterDNS: o.clusterDNS } : {}),
+      ...(clusterDNS ? { clusterDNS } : {}),
       clock,
+      // env sources, volumes and /etc/hosts (read by the default createPodLifecycle)
+      ...podDataOptions({
+        client,
+        runtime,
+        rootDir: join(o.dataDir, 'kubelet'),
+        hostIPs: detectHostIPs(),
+        allocatable: () => node.status?.allocatable ?? {},
+        logger: log,
+        clusterDomain,
+      }),
     });
     await lifecycle.start(signal);
     const source = await startApiPodSource(
@@ -179,6 +235,12 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     throw err;
   }
 }
+
+/** The host's addresses (for the kubelet's serving certificate). */
+const hostAddresses = (): string[] =>
+  Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .map((a) => a.address);
 
 /** The server's version, which is also this agent's (`nodeInfo.kubeletVersion`); says why it failed. */
 async function serverVersion(client: Client, server: string): Promise<string> {

@@ -36,7 +36,15 @@ describe('builtinResources', () => {
     const byPlural = Object.fromEntries(builtinResources.map((r) => [`${r.group}/${r.plural}`, r]));
     expect(byPlural['/pods']?.categories).toEqual(['all']);
     expect(byPlural['/services']?.categories).toEqual(['all']);
-    expect(byPlural['/pods']?.subresources).toEqual(['status', 'binding', 'eviction']);
+    expect(byPlural['/pods']?.subresources).toEqual([
+      'status',
+      'binding',
+      'eviction',
+      'log',
+      'exec',
+      'attach',
+      'portforward',
+    ]);
     for (const r of builtinResources) {
       expect(r.strategy.table?.columns.length, r.plural).toBeGreaterThan(0);
     }

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../../util/log.js';
 import type { Runtime } from '../container/runtime.js';
+import { unmountUnder } from '../volumemanager/mounter.js';
 import type { RuntimePodStatus } from './runtime-pod-status.js';
 import { podDir, podLogDir } from './sandbox-config.js';
 
@@ -67,7 +68,11 @@ export async function removePodResources(
     await runtime.removeContainer(c.id).catch(() => undefined);
   }
   const uid = pod.metadata?.uid ?? '';
-  if (uid) await rm(podDir(options.rootDir, uid), { recursive: true, force: true });
+  if (uid) {
+    // tmpfs volumes (memory emptyDir, secrets) first: rm must not descend into a live mount
+    if (process.getuid?.() === 0) await unmountUnder(join(podDir(options.rootDir, uid), 'volumes'));
+    await rm(podDir(options.rootDir, uid), { recursive: true, force: true });
+  }
   if (pod.metadata?.name) await rm(podLogDir(options.rootDir, pod), { recursive: true, force: true });
   const root = options.cgroupRoot;
   if (root) for (const parent of cgroupParents) await removePodCgroup(root, parent, options.logger);

@@ -31,6 +31,8 @@ export interface ContainerToKill {
   /** Why, for the Killing event (`Container spec hash changed`, `Unhealthy`, …). */
   reason: string;
   message: string;
+  /** A probe's own terminationGracePeriodSeconds (liveness/startup kills); else the pod's applies. */
+  gracePeriodSeconds?: number;
 }
 
 export interface ContainerInBackOff {
@@ -62,6 +64,8 @@ export interface PodActions {
 export interface ProbeResults {
   isLive(uid: string, name: string, containerID: string): boolean;
   isStarted(uid: string, name: string, containerID: string): boolean;
+  /** The container failed its startup probe: kill it (absent: never). */
+  startupFailed?(uid: string, name: string, containerID: string): boolean;
 }
 
 export const noProbes: ProbeResults = { isLive: () => true, isStarted: () => true };
@@ -137,8 +141,27 @@ export function computePodActions(
     (kind === 'regular' ? actions.containersToStart : actions.initContainersToStart).push(entry);
     if (kind === 'init') actions.nextInitContainerToStart = c.name;
   };
-  const kill = (c: RuntimeContainerStatus, reason: string, message: string) =>
-    actions.containersToKill.push({ containerID: c.id, name: c.name, reason, message });
+  const kill = (c: RuntimeContainerStatus, reason: string, message: string, gracePeriodSeconds?: number) =>
+    actions.containersToKill.push({
+      containerID: c.id,
+      name: c.name,
+      reason,
+      message,
+      ...(gracePeriodSeconds !== undefined ? { gracePeriodSeconds } : {}),
+    });
+  /** Liveness or startup probe failed (upstream: killed, restarted unless restartPolicy Never). */
+  const unhealthy = (c: Container, latest: RuntimeContainerStatus): boolean => {
+    const probe = !probes.isLive(uid, c.name, latest.id)
+      ? { kind: 'liveness', spec: c.livenessProbe }
+      : probes.startupFailed?.(uid, c.name, latest.id)
+        ? { kind: 'startup', spec: c.startupProbe }
+        : null;
+    if (!probe) return false;
+    const restart = pod.spec?.restartPolicy !== 'Never';
+    const message = `Container ${c.name} failed ${probe.kind} probe${restart ? ', will be restarted' : ''}`;
+    kill(latest, 'Unhealthy', message, probe.spec?.terminationGracePeriodSeconds);
+    return true;
+  };
 
   if (sandboxNeedsCreate(pod, status)) {
     actions.killPod = sandbox !== undefined;
@@ -210,8 +233,7 @@ export function computePodActions(
           `Container ${c.name} definition changed, will be restarted`,
         );
         start('regular', i, c, undefined);
-      } else if (!probes.isLive(uid, c.name, latest.id)) {
-        kill(latest, 'Unhealthy', `Container ${c.name} failed liveness probe, will be restarted`);
+      } else if (unhealthy(c, latest)) {
         if (pod.spec?.restartPolicy !== 'Never') start('regular', i, c, undefined);
       } else {
         keep++;

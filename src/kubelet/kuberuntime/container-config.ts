@@ -2,8 +2,9 @@
  * ContainerConfig for one container of a pod (upstream kuberuntime `generateContainerConfig`):
  * command/args (the runtime merges them with the image's entrypoint/cmd as upstream does),
  * env, working dir, tty/stdin, the log path `<name>/<restartCount>.log` under the sandbox's log
- * directory, the termination message file mount, namespaces, and the labels/annotations (restart
- * count, spec hash, termination message path/policy) read back from the runtime later.
+ * directory, the termination message file mount, namespaces, resources (resources.ts), the
+ * security context (security-context.ts), and the labels/annotations (restart count, spec hash,
+ * termination message path/policy) read back from the runtime later.
  *
  * Env sources beyond `value` (fieldRef, configMapKeyRef, …) plug in through `EnvResolver`; the
  * default refuses them by name with CreateContainerConfigError.
@@ -11,7 +12,9 @@
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { ContainerConfig, KeyValue, Mount } from '../container/runtime.js';
 import { containerAnnotations, containerLabels, type ContainerKind } from './labels.js';
+import { generateLinuxContainerResources } from './resources.js';
 import { namespaceOptions } from './sandbox-config.js';
+import { generateContainerSecurityContext } from './security-context.js';
 
 /** A container whose config cannot be built (status reason CreateContainerConfigError). */
 export class ContainerConfigError extends Error {
@@ -63,6 +66,10 @@ export interface ContainerConfigInput {
   terminationMessageHostPath: string | null;
   /** Mounts from volumes (later); appended. */
   mounts?: Mount[];
+  /** The node's memory in bytes (Burstable OOM score adjustment); the host's by default. */
+  memoryCapacity?: number | undefined;
+  /** Where Localhost seccomp profiles live. */
+  seccompProfileRoot?: string | undefined;
 }
 
 export const containerLogPath = (name: string, restartCount: number): string => `${name}/${restartCount}.log`;
@@ -77,10 +84,6 @@ export function generateContainerConfig(input: ContainerConfigInput): ContainerC
       host_path: input.terminationMessageHostPath,
     });
   }
-  const sc = c.securityContext;
-  const podSc = pod.spec?.securityContext;
-  const runAsUser = sc?.runAsUser ?? podSc?.runAsUser;
-  const runAsGroup = sc?.runAsGroup ?? podSc?.runAsGroup;
   const ns = namespaceOptions(pod);
   return {
     metadata: { name: c.name, attempt: input.restartCount },
@@ -97,21 +100,13 @@ export function generateContainerConfig(input: ContainerConfigInput): ContainerC
     stdin_once: c.stdinOnce ?? false,
     tty: c.tty ?? false,
     linux: {
-      security_context: {
-        namespace_options: ns,
-        privileged: sc?.privileged ?? false,
-        readonly_rootfs: sc?.readOnlyRootFilesystem ?? false,
-        ...(runAsUser !== undefined ? { run_as_user: { value: runAsUser } } : {}),
-        ...(runAsGroup !== undefined ? { run_as_group: { value: runAsGroup } } : {}),
-        ...(sc?.capabilities
-          ? {
-              capabilities: {
-                add_capabilities: sc.capabilities.add ?? [],
-                drop_capabilities: sc.capabilities.drop ?? [],
-              },
-            }
-          : {}),
-      },
+      resources: generateLinuxContainerResources(pod, c, { memoryCapacity: input.memoryCapacity }),
+      security_context: generateContainerSecurityContext({
+        pod,
+        container: c,
+        namespaceOptions: ns,
+        seccompProfileRoot: input.seccompProfileRoot,
+      }),
     },
   };
 }

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { DNSConfig, NamespaceMode, PodSandboxConfig, PortMapping } from '../container/runtime.js';
 import { hashOf, POD_GRACE_ANNOTATION, POD_SPEC_HASH_ANNOTATION, podLabels } from './labels.js';
+import { calculateSandboxResources } from './resources.js';
+import { generateSandboxSecurityContext, hasPrivilegedContainer, podSysctls } from './security-context.js';
 
 export interface ClusterDNS {
   nameservers: string[];
@@ -132,14 +134,11 @@ export function namespaceOptions(pod: Pod): {
   };
 }
 
-export const isPrivilegedPod = (pod: Pod): boolean =>
-  [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].some(
-    (c) => c.securityContext?.privileged,
-  );
+/** Any container privileged (init and ephemeral ones too): the sandbox must be privileged as well. */
+export const isPrivilegedPod = hasPrivilegedContainer;
 
 export function generatePodSandboxConfig(input: SandboxConfigInput): PodSandboxConfig {
   const { pod } = input;
-  const sc = pod.spec?.securityContext;
   const hostNetwork = pod.spec?.hostNetwork ?? false;
   const config: PodSandboxConfig = {
     metadata: {
@@ -158,14 +157,9 @@ export function generatePodSandboxConfig(input: SandboxConfigInput): PodSandboxC
       [POD_GRACE_ANNOTATION]: String(pod.spec?.terminationGracePeriodSeconds ?? 30),
     },
     linux: {
-      security_context: {
-        namespace_options: namespaceOptions(pod),
-        privileged: isPrivilegedPod(pod),
-        ...(sc?.runAsUser !== undefined ? { run_as_user: { value: sc.runAsUser } } : {}),
-        ...(sc?.runAsGroup !== undefined ? { run_as_group: { value: sc.runAsGroup } } : {}),
-        ...(sc?.supplementalGroups ? { supplemental_groups: sc.supplementalGroups } : {}),
-      },
-      sysctls: Object.fromEntries((sc?.sysctls ?? []).map((s) => [s.name, s.value])),
+      security_context: generateSandboxSecurityContext(pod, namespaceOptions(pod)),
+      sysctls: podSysctls(pod),
+      resources: calculateSandboxResources(pod),
       ...(input.cgroupParent ? { cgroup_parent: input.cgroupParent } : {}),
     },
   };

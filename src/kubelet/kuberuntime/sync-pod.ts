@@ -11,14 +11,27 @@ import { join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../../util/log.js';
 import type { Clock } from '../lifecycle.js';
-import type { PodSandboxConfig, Runtime } from '../container/runtime.js';
+import type { LifecycleHooks } from '../lifecycle-hooks/index.js';
+import type { KeyValue, Mount, PodSandboxConfig, Runtime } from '../container/runtime.js';
 import type { Backoff } from './backoff.js';
 import type { ContainerToStart, PodActions } from './compute-pod-actions.js';
 import { ContainerConfigError, generateContainerConfig, type EnvResolver } from './container-config.js';
 import { ensureImageExists } from './image-manager.js';
-import { latestByName, type RuntimePodStatus } from './runtime-pod-status.js';
+import { checkRunAsNonRoot } from './security-context.js';
+import { latestByName, type RuntimeContainerStatus, type RuntimePodStatus } from './runtime-pod-status.js';
 import type { ReasonCache } from './reason-cache.js';
 import { generatePodSandboxConfig, podDir, podLogDir, type ClusterDNS } from './sandbox-config.js';
+
+/**
+ * Volumes and the managed /etc/hosts (volumemanager): set up before the sandbox and on every
+ * sync (which refreshes configMap/secret contents), mounted into each container.
+ */
+export interface PodMounts {
+  /** Throws (upstream FailedMount) to hold the pod in ContainerCreating until a later sync. */
+  setUpPod(pod: Pod): Promise<unknown>;
+  /** May throw ContainerConfigError (CreateContainerConfigError). */
+  containerMounts(pod: Pod, container: Container, envs: KeyValue[]): Promise<Mount[]>;
+}
 
 export interface SyncPodContext {
   runtime: Runtime;
@@ -35,6 +48,10 @@ export interface SyncPodContext {
   clusterDNS?: ClusterDNS | undefined;
   /** The pod's cgroup parent, or null to leave it to the runtime. */
   cgroupParent: (pod: Pod) => string | null;
+  /** Volumes and /etc/hosts; absent: containers get neither. */
+  podMounts?: PodMounts | undefined;
+  /** postStart/preStop hooks; absent: hooks are not run. */
+  hooks?: LifecycleHooks | undefined;
 }
 
 export interface SyncPodResult {
@@ -57,6 +74,26 @@ async function sandboxConfigFor(ctx: SyncPodContext, pod: Pod, attempt: number):
   });
 }
 
+const containerSpec = (pod: Pod | null, name: string): Container | undefined =>
+  pod?.spec?.containers?.find((c) => c.name === name) ??
+  pod?.spec?.initContainers?.find((c) => c.name === name);
+
+/** StopContainer, after the container's preStop hook (a running container, within the grace period). */
+async function stopContainer(
+  ctx: SyncPodContext,
+  pod: Pod | null,
+  c: Pick<RuntimeContainerStatus, 'id' | 'name' | 'sandboxId' | 'state'>,
+  gracePeriodSeconds: number,
+): Promise<void> {
+  let grace = gracePeriodSeconds;
+  const spec = containerSpec(pod, c.name);
+  if (ctx.hooks && pod && spec?.lifecycle?.preStop && c.state === 'running') {
+    const target = { pod, container: spec, containerID: c.id, sandboxID: c.sandboxId };
+    grace = await ctx.hooks.preStop(target, gracePeriodSeconds);
+  }
+  await ctx.runtime.stopContainer(c.id, grace);
+}
+
 /** Stops every container of the pod (regular ones first, then sidecars and init containers) and its sandboxes. */
 export async function killPod(
   ctx: SyncPodContext,
@@ -65,15 +102,15 @@ export async function killPod(
   gracePeriodSeconds: number,
 ): Promise<void> {
   const live = status.containers.filter((c) => c.state !== 'exited');
-  const stop = async (id: string) => {
+  const stop = async (c: RuntimeContainerStatus) => {
     try {
-      await ctx.runtime.stopContainer(id, gracePeriodSeconds);
+      await stopContainer(ctx, pod, c, gracePeriodSeconds);
     } catch (err) {
-      ctx.logger.warn({ err, container: id, pod: pod?.metadata?.name }, 'stopping container failed');
+      ctx.logger.warn({ err, container: c.id, pod: pod?.metadata?.name }, 'stopping container failed');
     }
   };
-  await Promise.all(live.filter((c) => c.kind === 'regular').map((c) => stop(c.id)));
-  for (const c of live.filter((c) => c.kind !== 'regular')) await stop(c.id);
+  await Promise.all(live.filter((c) => c.kind === 'regular').map((c) => stop(c)));
+  for (const c of live.filter((c) => c.kind !== 'regular')) await stop(c);
   for (const s of status.sandboxes.filter((s) => s.ready)) await ctx.runtime.stopPodSandbox(s.id);
 }
 
@@ -99,11 +136,20 @@ async function startContainer(
   };
   const image = await ensureImageExists(ctx.runtime, pod, container, ctx.imageBackoff, ctx.clock);
   if (!image.ok) return fail(image.reason, image.message);
+  const nonRoot = await checkRunAsNonRoot(ctx.runtime, pod, container, image.imageRef);
+  if (nonRoot) return fail('CreateContainerConfigError', nonRoot);
   const latest = latestByName(status, container.name);
   const restartCount = latest ? latest.restartCount + 1 : 0;
   let envs;
   try {
     envs = await ctx.envResolver(pod, container);
+  } catch (err) {
+    if (err instanceof ContainerConfigError) return fail(err.reason, err.message);
+    throw err;
+  }
+  let mounts: Mount[] = [];
+  try {
+    if (ctx.podMounts) mounts = await ctx.podMounts.containerMounts(pod, container, envs);
   } catch (err) {
     if (err instanceof ContainerConfigError) return fail(err.reason, err.message);
     throw err;
@@ -121,6 +167,7 @@ async function startContainer(
     imageRef: image.imageRef,
     envs,
     terminationMessageHostPath: terminationFile,
+    mounts,
   });
   if (target.previous?.finishedAt) ctx.backoff.next(target.backoffKey, target.previous.finishedAt);
   let id: string;
@@ -133,6 +180,18 @@ async function startContainer(
     await ctx.runtime.startContainer(id);
   } catch (err) {
     return fail('RunContainerError', (err as Error).message);
+  }
+  // the container counts as started only once its postStart hook finished (upstream)
+  const hookFailure = ctx.hooks
+    ? await ctx.hooks.postStart({ pod, container, containerID: id, sandboxID })
+    : null;
+  if (hookFailure !== null) {
+    ctx.logger.info({ pod: pod.metadata?.name, container: container.name }, 'killing: FailedPostStartHook');
+    const running = { id, name: container.name, sandboxId: sandboxID, state: 'running' as const };
+    await stopContainer(ctx, pod, running, pod.spec?.terminationGracePeriodSeconds ?? 30).catch(
+      (err: unknown) => ctx.logger.warn({ err, container: id }, 'stopping container failed'),
+    );
+    return fail('PostStartHookError', hookFailure);
   }
   ctx.reasons.delete(uid, container.name);
   return true;
@@ -159,8 +218,20 @@ export async function executeSyncPod(
   } else {
     for (const k of actions.containersToKill) {
       ctx.logger.info({ pod: pod.metadata?.name, container: k.name, reason: k.reason }, k.message);
-      await ctx.runtime.stopContainer(k.containerID, pod.spec?.terminationGracePeriodSeconds ?? 30);
+      const c = status.containers.find((x) => x.id === k.containerID);
+      const grace = k.gracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+      if (c) await stopContainer(ctx, pod, c, grace);
+      else await ctx.runtime.stopContainer(k.containerID, grace);
       changed = true;
+    }
+  }
+  if (ctx.podMounts) {
+    try {
+      await ctx.podMounts.setUpPod(pod);
+    } catch (err) {
+      // upstream: a FailedMount event, the pod stays ContainerCreating; the next sync tries again
+      ctx.logger.warn({ pod: pod.metadata?.name, err: (err as Error).message }, 'volume setup failed');
+      return { changed, sandboxID };
     }
   }
   const sandboxConfig = await sandboxConfigFor(ctx, pod, actions.attempt);

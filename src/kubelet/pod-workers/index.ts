@@ -4,6 +4,10 @@
  * → syncer → pod workers — plus housekeeping that terminates pods the runtime holds but nobody
  * asked for (after an agent restart, once the pod source had time to feed the live pods in).
  *
+ * Probes: a `ProberManager` (prober/) gets every pod update; its results feed the plan (liveness
+ * and startup kills) and the status (ready/started), and a changed result syncs the pod at once.
+ * postStart/preStop run through the lifecycle hooks (lifecycle-hooks/) in the sync context.
+ *
  * Extension points (options beyond the seam's, all with real defaults): probes (liveness and
  * startup results for the plan, readiness and startup for the status), env sources
  * (`envResolver`), back-off timings, periods, cgroup root and host IPs.
@@ -12,14 +16,16 @@ import { networkInterfaces } from 'node:os';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { realClock, type PodLifecycle, type PodLifecycleOptions } from '../lifecycle.js';
 import { Backoff, type BackoffOptions } from '../kuberuntime/backoff.js';
-import { noProbes, type ProbeResults } from '../kuberuntime/compute-pod-actions.js';
+import type { ProbeResults } from '../kuberuntime/compute-pod-actions.js';
 import { valueOnlyEnv, type EnvResolver } from '../kuberuntime/container-config.js';
 import { ReasonCache } from '../kuberuntime/reason-cache.js';
 import { podCgroupParent } from '../kuberuntime/sandbox-config.js';
-import { defaultReadHostResolvConf, type SyncPodContext } from '../kuberuntime/sync-pod.js';
+import { defaultReadHostResolvConf, type PodMounts, type SyncPodContext } from '../kuberuntime/sync-pod.js';
 import { GenericPLEG } from '../pleg/generic.js';
 import type { ReadinessProvider, StartupProvider } from '../status/generate.js';
 import { StatusManager } from '../status/status-manager.js';
+import { createLifecycleHooks, HandlerRunner } from '../lifecycle-hooks/index.js';
+import { loggingRecorder, ProberManager, type ContainerEventRecorder } from '../prober/index.js';
 import { PodWorkers } from './pod-workers.js';
 import { KubeletSyncer } from './syncer.js';
 
@@ -41,10 +47,14 @@ export interface PodLifecycleExtraOptions {
   /** The node's IPs (default: the host's first non-internal IPv4 addresses). */
   hostIPs?: string[];
   envResolver?: EnvResolver;
+  /** Volumes and the managed /etc/hosts (volumemanager's VolumeManager); default none. */
+  podMounts?: PodMounts;
   readHostResolvConf?: () => Promise<string>;
   probes?: ProbeResults;
   readiness?: ReadinessProvider;
   startup?: StartupProvider;
+  /** Container events (Unhealthy, FailedPostStartHook, …); default: logged. */
+  recordEvent?: ContainerEventRecorder;
 }
 
 export type CreatePodLifecycleOptions = PodLifecycleOptions & PodLifecycleExtraOptions;
@@ -72,6 +82,16 @@ export function createPodLifecycle(options: CreatePodLifecycleOptions): PodLifec
     logger,
     ...(options.relistPeriodMs ? { relistPeriodMs: options.relistPeriodMs } : {}),
   });
+  const recorder = options.recordEvent ?? loggingRecorder(logger);
+  // probe results sync the pod: a liveness kill, or a status write with the new readiness
+  const prober = new ProberManager({
+    runtime: options.runtime,
+    clock,
+    logger,
+    recorder,
+    podStatus: (uid) => statusManager.get(uid),
+    onResultChange: (uid) => workers.sync(uid),
+  });
   const ctx: SyncPodContext = {
     runtime: options.runtime,
     rootDir: options.rootDir,
@@ -84,6 +104,13 @@ export function createPodLifecycle(options: CreatePodLifecycleOptions): PodLifec
     readHostResolvConf: options.readHostResolvConf ?? defaultReadHostResolvConf,
     clusterDNS: options.clusterDNS,
     cgroupParent: (pod: Pod) => (cgroupRoot ? podCgroupParent(pod) : null),
+    podMounts: options.podMounts,
+    hooks: createLifecycleHooks({
+      runner: new HandlerRunner({ runtime: options.runtime, clock }),
+      clock,
+      logger,
+      recorder,
+    }),
   };
   let runtimeName = 'containerd';
   const syncer = new KubeletSyncer({
@@ -95,10 +122,11 @@ export function createPodLifecycle(options: CreatePodLifecycleOptions): PodLifec
     cgroupRoot,
     hostIPs: options.hostIPs ?? detectHostIPs(),
     runtimeName: () => runtimeName,
-    probes: options.probes ?? noProbes,
-    readiness: options.readiness ?? (() => true),
-    startup: options.startup ?? (() => true),
+    probes: options.probes ?? prober,
+    readiness: options.readiness ?? prober.isReady,
+    startup: options.startup ?? prober.isStarted,
     deletePod: options.deletePod,
+    prober,
   });
   const workers = new PodWorkers(syncer, {
     clock,
@@ -119,8 +147,14 @@ export function createPodLifecycle(options: CreatePodLifecycleOptions): PodLifec
   };
 
   return {
-    update: (pod) => workers.update(pod),
-    remove: (pod) => workers.remove(pod),
+    update: (pod) => {
+      prober.addPod(pod);
+      workers.update(pod);
+    },
+    remove: (pod) => {
+      prober.removePod(pod);
+      workers.remove(pod);
+    },
     async start(signal) {
       runtimeName = (await options.runtime.version()).runtime_name || runtimeName;
       workers.start();
@@ -134,6 +168,7 @@ export function createPodLifecycle(options: CreatePodLifecycleOptions): PodLifec
         () => {
           timer.cancel();
           workers.stop();
+          prober.stop();
         },
         { once: true },
       );

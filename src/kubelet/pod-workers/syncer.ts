@@ -29,6 +29,8 @@ export interface SyncerOptions {
   readiness: ReadinessProvider;
   startup: StartupProvider;
   deletePod(pod: Pod): Promise<void>;
+  /** The probe workers (prober manager): stopped as the pod terminates. */
+  prober?: { stopLivenessAndStartup(pod: Pod): void; removePod(pod: Pod): void };
 }
 
 export class KubeletSyncer implements PodSyncer {
@@ -82,8 +84,10 @@ export class KubeletSyncer implements PodSyncer {
   async syncTerminatingPod(pod: Pod, gracePeriodSeconds: number, orphaned: boolean): Promise<void> {
     const uid = pod.metadata?.uid ?? '';
     this.o.logger.info({ pod: pod.metadata?.name, gracePeriodSeconds, orphaned }, 'terminating pod');
+    this.o.prober?.stopLivenessAndStartup(pod);
     await killPod(this.o.ctx, pod, await this.runtimeStatus(uid), gracePeriodSeconds);
     // a pod that was already terminal in the API keeps the status it has
+    this.o.prober?.removePod(pod);
     if (!orphaned && !isTerminalPhase(pod.status?.phase))
       this.publish(pod, await this.runtimeStatus(uid), true);
   }

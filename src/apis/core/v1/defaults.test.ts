@@ -33,6 +33,26 @@ describe('pod defaults (seed example)', () => {
     const pod = seed();
     podStrategy.defaults?.(pod);
     podStrategy.prepareForCreate?.(pod);
+    // ServiceAccount admission mounts the API credentials (token, CA, namespace) in every container.
+    const spec = pod.spec!;
+    const [volume] = spec.volumes ?? [];
+    expect(volume?.name).toMatch(/^kube-api-access-[a-z0-9]{5}$/);
+    expect(volume?.projected?.sources?.map((s) => Object.keys(s)[0])).toEqual([
+      'serviceAccountToken',
+      'configMap',
+      'downwardAPI',
+    ]);
+    expect(volume?.projected?.sources?.[0]?.serviceAccountToken).toEqual({
+      expirationSeconds: 3607,
+      path: 'token',
+    });
+    for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
+      expect(c.volumeMounts).toEqual([
+        { name: volume?.name, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
+      ]);
+      delete c.volumeMounts;
+    }
+    delete spec.volumes;
     expect(pod.spec).toEqual({
       initContainers: [
         {

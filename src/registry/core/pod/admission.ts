@@ -35,7 +35,7 @@ export const SYSTEM_PRIORITY_CLASSES: Record<string, number> = {
 };
 
 export interface ServiceAccountAdmissionOptions {
-  /** Add and mount the projected `kube-api-access-*` volume (default false: Cairn nodes do not serve tokens yet). */
+  /** Add and mount the projected `kube-api-access-*` volume (default true, as upstream). */
   mountToken?: boolean;
   /** Random suffix generator for the volume name (5 characters, like upstream). */
   suffix?: () => string;
@@ -78,7 +78,7 @@ export function admitServiceAccount(pod: Pod, opts: ServiceAccountAdmissionOptio
   const spec: PodSpec = pod.spec ?? { containers: [] };
   if (!spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount || DEFAULT_SERVICE_ACCOUNT;
   spec.serviceAccount = spec.serviceAccountName;
-  if (!opts.mountToken || spec.automountServiceAccountToken === false) return;
+  if (opts.mountToken === false || spec.automountServiceAccountToken === false) return;
   const existing = (spec.volumes ?? []).find((v) => v.name.startsWith('kube-api-access-') && v.projected);
   const name = existing?.name ?? `kube-api-access-${(opts.suffix ?? randomSuffix)()}`;
   if (!existing) spec.volumes = [...(spec.volumes ?? []), tokenVolume(name)];

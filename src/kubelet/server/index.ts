@@ -1,0 +1,6 @@
+export {
+  DEFAULT_KUBELET_PORT,
+  type KubeletServer,
+  type KubeletServerOptions,
+  startKubeletServer,
+} from './server.js';
