@@ -2,7 +2,14 @@
 # Brings Cairn up on this machine and runs its main job, the Pods example:
 # installs what is missing (Debian packages, node modules), builds, starts `cairn up` (API server
 # and node agent in one process, state in $CAIRN_DATA_DIR, default ./.data) in the background,
-# points kubectl at it and applies examples/pod-example.yaml. Run as root (containerd, CNI).
+# points kubectl at it and applies examples/pod-example.yaml. The example's init container waits
+# until the Service `myservice` resolves in cluster DNS; the script then creates that Service and
+# shows the init container finish and the app container print "Hello World".
+# Run as root (containerd, CNI).
+#
+# No image registry is reachable on an air-gapped machine, so the node is given the example's two
+# images (busybox:1.28, ubuntu:trusty) as stand-ins built locally from Debian's busybox-static
+# (`cairn up --busybox-as`). With a registry or a mirror (certs.d), drop that flag.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data_dir="${CAIRN_DATA_DIR:-$PWD/.data}"
@@ -23,7 +30,9 @@ if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
   echo "cairn up already running (pid $(cat "$pid_file"))"
 else
   nohup node bin/cairn.js up --data-dir "$data_dir" --port "${CAIRN_PORT:-6443}" \
-    --write-kubeconfig "$kubeconfig" >"$log_file" 2>&1 &
+    --write-kubeconfig "$kubeconfig" \
+    --busybox-as docker.io/library/busybox:1.28 docker.io/library/ubuntu:trusty \
+    >"$log_file" 2>&1 &
   echo $! >"$pid_file"
   for _ in $(seq 1 300); do
     grep -q '^kubeconfig:' "$log_file" 2>/dev/null && break
@@ -38,7 +47,21 @@ export KUBECONFIG="$kubeconfig"
 kubectl wait --for=condition=Ready node --all --timeout=60s
 kubectl get nodes -o wide
 kubectl apply -f examples/pod-example.yaml
+echo
+echo "The init container waits for myservice:"
+kubectl wait --for=jsonpath='{.status.initContainerStatuses[0].state.running}' pod/pod-example --timeout=60s >/dev/null
+sleep 3
 kubectl get pod pod-example -o wide
+kubectl logs pod-example -c init-myservice --tail=2
+echo
+echo "Creating the Service it waits for:"
+kubectl get service myservice >/dev/null 2>&1 || kubectl create service clusterip myservice --tcp=80:9376
+kubectl wait --for=condition=Initialized pod/pod-example --timeout=60s
+kubectl wait --for=jsonpath='{.status.containerStatuses[0].state.terminated.exitCode}'=0 pod/pod-example --timeout=60s \
+  || kubectl wait --for=jsonpath='{.status.containerStatuses[0].lastState.terminated.exitCode}'=0 pod/pod-example --timeout=30s
+kubectl get pod pod-example -o wide
+echo "kubectl logs pod-example:"
+kubectl logs pod-example
 echo
 echo "kubectl is ready: export KUBECONFIG=$kubeconfig"
 echo "stop it: kill \$(cat $pid_file)   (pods keep running; the next cairn up adopts them)"

@@ -85,6 +85,11 @@ program
     'comma-separated DNS servers for pods (default: the DNS the agent serves on the bridge gateway)',
   )
   .option('--cluster-domain <domain>', 'the cluster DNS domain', DEFAULT_CLUSTER_DOMAIN)
+  .option(
+    '--busybox-as <image...>',
+    'also import the locally built busybox image under these names, for nodes that reach no registry ' +
+      '(the content stays busybox-static)',
+  )
   .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
   .action(orExit(runAgent));
 
@@ -107,6 +112,11 @@ program
     'comma-separated DNS servers for pods (default: the DNS the agent serves on the bridge gateway)',
   )
   .option('--cluster-domain <domain>', 'the cluster DNS domain', DEFAULT_CLUSTER_DOMAIN)
+  .option(
+    '--busybox-as <image...>',
+    'also import the locally built busybox image under these names, for nodes that reach no registry ' +
+      '(the content stays busybox-static)',
+  )
   .option(
     '--cleanup-on-exit',
     'on exit, also stop every pod, containerd and the bridge (default: pods keep running)',

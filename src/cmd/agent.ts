@@ -16,6 +16,7 @@ export interface AgentFlags {
   /** Comma-separated nameservers for pods (default: the agent's own DNS on the bridge gateway). */
   clusterDns?: string;
   clusterDomain: string;
+  busyboxAs?: string[];
   logLevel: string;
 }
 
@@ -51,6 +52,7 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
     podCIDR: flags.podCidr,
     bridge: flags.cniBridge,
     ...dnsOptions(flags),
+    ...(flags.busyboxAs?.length ? { busyboxAs: flags.busyboxAs } : {}),
     logger,
   });
   process.stdout.write(`Cairn node ${agent.nodeName} joined ${flags.server} (pod CIDR ${agent.podCIDR})\n`);

@@ -23,6 +23,7 @@ export interface UpFlags {
   cniBridge: string;
   clusterDns?: string;
   clusterDomain: string;
+  busyboxAs?: string[];
   cleanupOnExit: boolean;
   installDeps: boolean;
   logLevel: string;
@@ -115,6 +116,7 @@ export async function runUp(flags: UpFlags): Promise<void> {
       podCIDR: flags.podCidr,
       bridge: flags.cniBridge,
       ...dnsOptions(flags),
+      ...(flags.busyboxAs?.length ? { busyboxAs: flags.busyboxAs } : {}),
       cleanupOnStop: flags.cleanupOnExit,
       logger,
     });

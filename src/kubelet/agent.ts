@@ -28,7 +28,7 @@ import {
   useContainerd,
   type Containerd,
 } from './containerd/index.js';
-import { ensureLocalImages } from './images/index.js';
+import { busyboxImage, ensureLocalImages, pauseImage } from './images/index.js';
 import { type Clock, type PodLifecycle, type PodLifecycleOptions, realClock } from './lifecycle.js';
 import { DEFAULT_BRIDGE, writeCniConfig } from './network/index.js';
 import { NodeLeaseController } from './nodelease/controller.js';
@@ -68,6 +68,12 @@ export interface AgentOptions {
   kubeletPort?: number;
   /** Stop and remove all pod sandboxes when stopping (tests); default false: pods keep running. */
   cleanupOnStop?: boolean;
+  /**
+   * Extra names under which the locally built busybox image is imported (e.g.
+   * `docker.io/library/busybox:1.28`), for nodes that can reach no registry. The content stays
+   * busybox-static, whatever the name says.
+   */
+  busyboxAs?: string[];
   /** default: the pod workers' `createPodLifecycle` */
   createPodLifecycle?: (options: PodLifecycleOptions) => PodLifecycle;
   signal?: AbortSignal;
@@ -123,7 +129,10 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     const runtime = containerd.runtime;
     log.info({ socket: containerd.socket, version: containerd.version.runtime_version }, 'containerd is up');
 
-    const images = await ensureLocalImages(runtime, { socket: containerd.socket });
+    const images = await ensureLocalImages(runtime, {
+      socket: containerd.socket,
+      images: [pauseImage(), busyboxImage(), ...(o.busyboxAs ?? []).map((n) => busyboxImage(undefined, n))],
+    });
     log.info(
       { images: images.map((i) => `${i.name}${i.imported ? ' (imported)' : ''}`) },
       'local images ready',

@@ -36,9 +36,10 @@ export const pauseImage = (catatonit = '/usr/bin/catatonit'): LocalImage => ({
   buildRootfs: (dir) => buildPauseRootfs(dir, catatonit),
 });
 
-export const busyboxImage = (busybox = '/bin/busybox'): LocalImage => ({
+/** The busybox image; `name` imports it under another name (a stand-in on air-gapped nodes). */
+export const busyboxImage = (busybox = '/bin/busybox', name = BUSYBOX_IMAGE): LocalImage => ({
   spec: {
-    name: BUSYBOX_IMAGE,
+    name,
     cmd: ['sh'],
     createdBy: 'cairn: busybox --install -s (Debian busybox-static)',
   },
