@@ -68,55 +68,56 @@ const orExit =
     }
   };
 
-program
-  .command('agent')
-  .description('Run a node agent: join a server with its node token and run the pods bound to this node.')
-  .requiredOption('--server <url>', 'API server URL, e.g. https://10.0.0.1:6443')
-  .option('--token <token>', "the server's node join token (<server data-dir>/server/node-token)")
-  .option('--token-file <file>', 'read the node join token from this file')
-  .option('--ca-cert <file>', "the server's CA certificate (<server data-dir>/server/tls/ca.crt)")
-  .option('--node-name <name>', 'Node name (default: the hostname, lowercased)')
-  .option('--containerd-socket <path>', 'use this containerd instead of starting one under the data dir')
-  .option('--data-dir <dir>', 'where containerd, CNI and pod state live', defaultDataDir())
-  .option('--pod-cidr <cidr>', "this node's pod subnet (spec.podCIDR)", DEFAULT_POD_CIDR)
-  .option('--cni-bridge <name>', 'Linux bridge of the pod network', DEFAULT_BRIDGE)
-  .option(
-    '--cluster-dns <ips>',
-    'comma-separated DNS servers for pods (default: the DNS the agent serves on the bridge gateway)',
-  )
-  .option('--cluster-domain <domain>', 'the cluster DNS domain', DEFAULT_CLUSTER_DOMAIN)
-  .option(
-    '--busybox-as <image...>',
-    'also import the locally built busybox image under these names, for nodes that reach no registry ' +
-      '(the content stays busybox-static)',
-  )
+/** The flags of the node agent, shared by `cairn agent` and `cairn up`. */
+function nodeOptions(cmd: Command, manifestDefault: string): Command {
+  return cmd
+    .option('--node-name <name>', 'Node name (default: the hostname, lowercased)')
+    .option('--containerd-socket <path>', 'use this containerd instead of starting one under the data dir')
+    .option('--pod-cidr <cidr>', "this node's pod subnet (spec.podCIDR)", DEFAULT_POD_CIDR)
+    .option('--cni-bridge <name>', 'Linux bridge of the pod network', DEFAULT_BRIDGE)
+    .option(
+      '--pod-manifest-path <dir>',
+      `run the pod manifests (YAML/JSON) in this directory as static pods${manifestDefault}`,
+    )
+    .option(
+      '--cluster-dns <ips>',
+      'comma-separated DNS servers for pods (default: the DNS the agent serves on the bridge gateway)',
+    )
+    .option('--cluster-domain <domain>', 'the cluster DNS domain', DEFAULT_CLUSTER_DOMAIN)
+    .option(
+      '--busybox-as <image...>',
+      'also import the locally built busybox image under these names, for nodes that reach no registry ' +
+        '(the content stays busybox-static)',
+    );
+}
+
+nodeOptions(
+  program
+    .command('agent')
+    .description('Run a node agent: join a server with its node token and run the pods bound to this node.')
+    .requiredOption('--server <url>', 'API server URL, e.g. https://10.0.0.1:6443')
+    .option('--token <token>', "the server's node join token (<server data-dir>/server/node-token)")
+    .option('--token-file <file>', 'read the node join token from this file')
+    .option('--ca-cert <file>', "the server's CA certificate (<server data-dir>/server/tls/ca.crt)")
+    .option('--data-dir <dir>', 'where containerd, CNI and pod state live', defaultDataDir()),
+  '',
+)
   .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
   .action(orExit(runAgent));
 
-program
-  .command('up')
-  .description(
-    'Run a one-machine cluster: the API server and a node agent in one process (as root), ' +
-      'installing missing Debian packages first.',
-  )
-  .option('--data-dir <dir>', 'where state, PKI, kubeconfig, containerd and pods live', defaultDataDir())
-  .option('--port <n>', 'HTTPS port (0 = a free port, written into the kubeconfig)', port, 6443)
-  .option('--bind-address <ip>', 'address to listen on', '127.0.0.1')
-  .option('--write-kubeconfig <path>', 'also write the admin kubeconfig here')
-  .option('--node-name <name>', 'Node name (default: the hostname, lowercased)')
-  .option('--containerd-socket <path>', 'use this containerd instead of starting one under the data dir')
-  .option('--pod-cidr <cidr>', "this node's pod subnet (spec.podCIDR)", DEFAULT_POD_CIDR)
-  .option('--cni-bridge <name>', 'Linux bridge of the pod network', DEFAULT_BRIDGE)
-  .option(
-    '--cluster-dns <ips>',
-    'comma-separated DNS servers for pods (default: the DNS the agent serves on the bridge gateway)',
-  )
-  .option('--cluster-domain <domain>', 'the cluster DNS domain', DEFAULT_CLUSTER_DOMAIN)
-  .option(
-    '--busybox-as <image...>',
-    'also import the locally built busybox image under these names, for nodes that reach no registry ' +
-      '(the content stays busybox-static)',
-  )
+nodeOptions(
+  program
+    .command('up')
+    .description(
+      'Run a one-machine cluster: the API server and a node agent in one process (as root), ' +
+        'installing missing Debian packages first.',
+    )
+    .option('--data-dir <dir>', 'where state, PKI, kubeconfig, containerd and pods live', defaultDataDir())
+    .option('--port <n>', 'HTTPS port (0 = a free port, written into the kubeconfig)', port, 6443)
+    .option('--bind-address <ip>', 'address to listen on', '127.0.0.1')
+    .option('--write-kubeconfig <path>', 'also write the admin kubeconfig here'),
+  ' (default: <data-dir>/manifests)',
+)
   .option(
     '--cleanup-on-exit',
     'on exit, also stop every pod, containerd and the bridge (default: pods keep running)',

@@ -17,6 +17,7 @@ export interface AgentFlags {
   clusterDns?: string;
   clusterDomain: string;
   busyboxAs?: string[];
+  podManifestPath?: string;
   logLevel: string;
 }
 
@@ -53,6 +54,7 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
     bridge: flags.cniBridge,
     ...dnsOptions(flags),
     ...(flags.busyboxAs?.length ? { busyboxAs: flags.busyboxAs } : {}),
+    ...(flags.podManifestPath ? { podManifestPath: flags.podManifestPath } : {}),
     logger,
   });
   process.stdout.write(`Cairn node ${agent.nodeName} joined ${flags.server} (pod CIDR ${agent.podCIDR})\n`);

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
 import { startAgent } from '../kubelet/agent.js';
@@ -24,6 +25,8 @@ export interface UpFlags {
   clusterDns?: string;
   clusterDomain: string;
   busyboxAs?: string[];
+  /** default: <data-dir>/manifests */
+  podManifestPath?: string;
   cleanupOnExit: boolean;
   installDeps: boolean;
   logLevel: string;
@@ -117,6 +120,7 @@ export async function runUp(flags: UpFlags): Promise<void> {
       bridge: flags.cniBridge,
       ...dnsOptions(flags),
       ...(flags.busyboxAs?.length ? { busyboxAs: flags.busyboxAs } : {}),
+      podManifestPath: flags.podManifestPath ?? join(flags.dataDir, 'manifests'),
       cleanupOnStop: flags.cleanupOnExit,
       logger,
     });

@@ -3,7 +3,8 @@
  *
  *   containerd (given socket, or our own under <data-dir>/containerd) → local images (pause,
  *   busybox) → CNI config for the pod CIDR → API client (node token) → Node registration →
- *   node status loop + Lease heartbeat → pod lifecycle → API pod source (spec.nodeName=me)
+ *   node status loop + Lease heartbeat → pod lifecycle → file pod source (static pods, when a
+ *   manifest dir is given) → API pod source (spec.nodeName=me) → mirror pods of the static pods
  *
  * `stop()` undoes it in reverse. Pods are not killed when the agent stops: their containers keep
  * running in their shims (our containerd is stopped, shims outlive it) and the next agent on the
@@ -21,6 +22,9 @@ import { Client } from '../client/index.js';
 import { DEFAULT_CLUSTER_DOMAIN, ensureBridgeGateway, startClusterDNS } from '../dns/index.js';
 import type { Logger } from '../util/log.js';
 import { startApiPodSource } from './config/apiserver.js';
+import { startFileSource } from './config/file.js';
+import { apiSourceUpdates, fanOut, isStaticPod } from './config/sources.js';
+import { MirrorClient } from './pod/mirror-client.js';
 import {
   containerdPaths,
   findProcesses,
@@ -74,6 +78,8 @@ export interface AgentOptions {
    * busybox-static, whatever the name says.
    */
   busyboxAs?: string[];
+  /** Directory of static pod manifests (`--pod-manifest-path`); none: no static pods. */
+  podManifestPath?: string;
   /** default: the pod workers' `createPodLifecycle` */
   createPodLifecycle?: (options: PodLifecycleOptions) => PodLifecycle;
   signal?: AbortSignal;
@@ -211,13 +217,21 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       }
     }
 
+    // static pods' status goes to their mirror pods; they are never deleted through the API
+    const mirrors = new MirrorClient({
+      pods: client.pods,
+      nodeName,
+      nodeUID: () => node.metadata?.uid,
+      logger: log,
+    });
     const lifecycle = (o.createPodLifecycle ?? createPodLifecycle)({
       runtime,
       nodeName,
       logger: o.logger.child({ component: 'pod-lifecycle', node: nodeName }),
       rootDir: join(o.dataDir, 'kubelet'),
-      updatePodStatus: (pod, status) => updatePodStatus(client, pod, status, log),
-      deletePod: (pod) => deletePod(client, pod),
+      updatePodStatus: (pod, status) =>
+        isStaticPod(pod) ? mirrors.setStatus(pod, status) : updatePodStatus(client, pod, status, log),
+      deletePod: (pod) => (isStaticPod(pod) ? Promise.resolve() : deletePod(client, pod)),
       ...(clusterDNS ? { clusterDNS } : {}),
       clock,
       // env sources, volumes and /etc/hosts (read by the default createPodLifecycle)
@@ -232,11 +246,20 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       }),
     });
     await lifecycle.start(signal);
+    if (o.podManifestPath) {
+      const files = await startFileSource(
+        { dir: o.podManifestPath, nodeName, updates: fanOut(lifecycle, mirrors.staticUpdates), logger: log },
+        signal,
+      );
+      undo.push(() => files.stopped);
+    }
     const source = await startApiPodSource(
-      { pods: client.pods, nodeName, updates: lifecycle, logger: log },
+      { pods: client.pods, nodeName, updates: apiSourceUpdates(lifecycle, mirrors), logger: log },
       signal,
     );
     undo.push(() => source.stopped);
+    const mirrorLoop = mirrors.start(signal);
+    undo.push(() => mirrorLoop);
     log.info({ podCIDR }, 'node agent is ready');
     return { nodeName, podCIDR, node, client, containerd, stop };
   } catch (err) {

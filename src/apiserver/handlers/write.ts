@@ -1,5 +1,7 @@
 /** CREATE (POST), UPDATE (PUT) and PATCH, for objects and their status subresource. */
-import { badRequest } from '../../apimachinery/errors.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { badRequest, forbidden } from '../../apimachinery/errors.js';
+import { mirrorPodForbiddenReason } from '../../registry/core/pod/admission.js';
 import { applyPatch } from '../../apimachinery/patch/index.js';
 import type { KubeObject } from '../../registry/resource.js';
 import { strictDecodingError, unknownFieldMessage, unknownFields } from '../../openapi/strict.js';
@@ -40,11 +42,20 @@ async function readObject(ctx: RequestContext): Promise<KubeObject> {
   return decodeObject(await readBody(ctx.req), ctx.req.headers['content-type'], expected) as KubeObject;
 }
 
+/** Mirror pods: only nodes create them, and they reference no other objects (403 otherwise). */
+function admitMirrorPod(ctx: RequestContext, obj: KubeObject): void {
+  const r = ctx.resource;
+  if (r.group !== '' || r.plural !== 'pods' || ctx.info.subresource) return;
+  const reason = mirrorPodForbiddenReason(obj as Pod, ctx.user);
+  if (reason) throw forbidden({ group: r.group, resource: r.plural }, obj.metadata?.name ?? '', reason);
+}
+
 export async function handleCreate(ctx: RequestContext): Promise<void> {
   const obj = await readObject(ctx);
   checkTypeMeta(ctx, obj);
   checkIdentity(ctx, obj);
   checkUnknownFields(ctx, obj);
+  admitMirrorPod(ctx, obj);
   const created = await ctx.registry.create(ctx.info.namespace, obj, { dryRun: dryRun(ctx.query) });
   writeObject(ctx, 201, created);
 }

@@ -91,6 +91,64 @@ export function admitServiceAccount(pod: Pod, opts: ServiceAccountAdmissionOptio
   }
 }
 
+export interface AdmissionUser {
+  name: string;
+  groups: string[];
+}
+
+const NODE_USER = /^system:node:(.+)$/;
+
+/**
+ * Create-time rules for mirror pods (annotation `kubernetes.io/config.mirror`), as upstream's
+ * ServiceAccount and NodeRestriction admission plugins enforce them: only a node may create one,
+ * bound to itself, and it may not reference other objects (service accounts, secrets, config
+ * maps, persistent volume claims, projected tokens). Returns the reason to forbid, if any.
+ */
+export function mirrorPodForbiddenReason(pod: Pod, user: AdmissionUser): string | undefined {
+  if (pod.metadata?.annotations?.[MIRROR_POD_ANNOTATION] === undefined) return undefined;
+  const node = NODE_USER.exec(user.name)?.[1];
+  if (!node || !user.groups.includes('system:nodes'))
+    return `user "${user.name}" may not create mirror pods (annotation "${MIRROR_POD_ANNOTATION}"): only nodes can`;
+  const spec = pod.spec;
+  if (spec?.nodeName !== node) return `node "${node}" can only create pods with spec.nodeName set to itself`;
+  if (spec.serviceAccountName || spec.serviceAccount)
+    return 'a mirror pod may not reference service accounts';
+  const containers = [
+    ...(spec.initContainers ?? []),
+    ...spec.containers,
+    ...(spec.ephemeralContainers ?? []),
+  ];
+  const envFrom = containers.flatMap((c) => c.envFrom ?? []);
+  const env = containers.flatMap((c) => c.env ?? []);
+  const volumes = spec.volumes ?? [];
+  const projected = volumes.flatMap((v) => v.projected?.sources ?? []);
+  if (
+    (spec.imagePullSecrets ?? []).length > 0 ||
+    envFrom.some((e) => e.secretRef) ||
+    env.some((e) => e.valueFrom?.secretKeyRef) ||
+    volumes.some((v) => v.secret || v.azureFile || v.cephfs?.secretRef || v.flexVolume?.secretRef) ||
+    volumes.some((v) => v.iscsi?.secretRef || v.rbd?.secretRef || v.scaleIO || v.storageos?.secretRef) ||
+    volumes.some((v) => v.csi?.nodePublishSecretRef) ||
+    projected.some((p) => p.secret)
+  )
+    return 'a mirror pod may not reference secrets';
+  if (projected.some((p) => p.serviceAccountToken))
+    return 'a mirror pod may not use ServiceAccountToken volume projections';
+  if (
+    envFrom.some((e) => e.configMapRef) ||
+    env.some((e) => e.valueFrom?.configMapKeyRef) ||
+    volumes.some((v) => v.configMap) ||
+    projected.some((p) => p.configMap)
+  )
+    return `node "${node}" can not create pods that reference configmaps`;
+  if (volumes.some((v) => v.persistentVolumeClaim || v.ephemeral))
+    return `node "${node}" can not create pods that reference persistentvolumeclaims`;
+  const owners = pod.metadata?.ownerReferences ?? [];
+  if (owners.length > 1 || owners.some((r) => r.kind !== 'Node' || r.apiVersion !== 'v1' || r.name !== node))
+    return `node "${node}" can only create pods with an owner reference set to itself`;
+  return undefined;
+}
+
 /** The Priority admission plugin on create. */
 export function admitPriority(pod: Pod): void {
   const spec = pod.spec;
