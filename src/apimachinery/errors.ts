@@ -3,7 +3,7 @@
  * carrying the `Status` object upstream would send (reason, code, details.causes), built by
  * the small constructors below and recognised by the `is*` predicates.
  */
-import { type FieldError, fieldErrorMessage } from './validation/field.js';
+import { type FieldError, fieldErrorBody, fieldErrorMessage } from './validation/field.js';
 
 export type StatusReason =
   | 'BadRequest'
@@ -124,8 +124,8 @@ export const gone = (message: string): StatusError => make(410, 'Gone', message)
 export const expired = (message: string): StatusError => make(410, 'Expired', message);
 
 export const invalid = (kind: string, group: string, name: string, errors: FieldError[]): StatusError => {
-  const causes = errors.map((e) => ({ reason: e.type, message: fieldErrorMessage(e), field: e.field }));
-  const list = causes.map((c) => c.message);
+  const causes = errors.map((e) => ({ reason: e.type, message: fieldErrorBody(e), field: e.field }));
+  const list = errors.map(fieldErrorMessage);
   const aggregate = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
   const qualifiedKind = group ? `${kind}.${group}` : kind;
   return make(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${aggregate}`, {

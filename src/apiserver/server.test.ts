@@ -85,6 +85,12 @@ describe('errors', () => {
         'spec.topologySpreadConstraints[0].maxSkew',
       ]),
     );
+    // As upstream: a cause carries its field apart from its message; the Status message has both.
+    const maxSkew = (r.json.details as { causes: { field: string; message: string }[] }).causes.find(
+      (c) => c.field === 'spec.topologySpreadConstraints[0].maxSkew',
+    );
+    expect(maxSkew?.message).toBe('Invalid value: 0: must be greater than zero');
+    expect(r.json.message).toContain('spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0');
     expect((await s.request('GET', `${pods}/bad-pod`)).status).toBe(404);
   });
 

@@ -4,6 +4,7 @@
  */
 import type { RequestContext } from './handlers/context.js';
 import { handleBinding } from './handlers/binding.js';
+import { handleEphemeralContainers } from './handlers/ephemeral-containers.js';
 import { handleScale } from './handlers/scale.js';
 import { handleEviction } from './handlers/eviction.js';
 import { logHandler } from './handlers/log.js';
@@ -22,6 +23,7 @@ export function builtinSubresources(): SubresourceHandlers {
   return new Map<string, SubresourceHandler>([
     ['pods/binding', handleBinding],
     ['pods/eviction', handleEviction],
+    ['pods/ephemeralcontainers', handleEphemeralContainers],
     ['deployments/scale', handleScale],
     ['replicasets/scale', handleScale],
     ['statefulsets/scale', handleScale],

@@ -40,6 +40,7 @@ describe('builtinResources', () => {
       'status',
       'binding',
       'eviction',
+      'ephemeralcontainers',
       'log',
       'exec',
       'attach',

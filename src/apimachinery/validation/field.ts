@@ -116,6 +116,11 @@ export const typeInvalid = (path: Path, value: unknown, detail: string): FieldEr
 
 /** The one-line text of a field error, as upstream prints it inside an Invalid Status message. */
 export function fieldErrorMessage(e: FieldError): string {
+  return `${e.field}: ${fieldErrorBody(e)}`;
+}
+
+/** The error without its field (`Invalid value: 0: must be greater than zero`): a StatusCause's message. */
+export function fieldErrorBody(e: FieldError): string {
   const summary: Record<FieldErrorType, string> = {
     FieldValueNotFound: 'Not found',
     FieldValueRequired: 'Required value',
@@ -128,7 +133,7 @@ export function fieldErrorMessage(e: FieldError): string {
     InternalError: 'Internal error',
     FieldValueTypeInvalid: 'Invalid value',
   };
-  let s = `${e.field}: ${summary[e.type]}`;
+  let s = summary[e.type];
   const showValue =
     e.type === 'FieldValueInvalid' ||
     e.type === 'FieldValueNotSupported' ||

@@ -12,6 +12,7 @@
  */
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import { formatGoDuration, type Backoff } from './backoff.js';
+import { ephemeralContainersToStart } from './ephemeral.js';
 import { containerHash, isSidecar, type ContainerKind } from './labels.js';
 import { latestByName, type RuntimeContainerStatus, type RuntimePodStatus } from './runtime-pod-status.js';
 
@@ -23,6 +24,8 @@ export interface ContainerToStart {
   /** The instance this one replaces; the executor records the back-off against its exit. */
   previous: RuntimeContainerStatus | null;
   backoffKey: string;
+  /** An ephemeral container (`index` into spec.ephemeralContainers): started once, never restarted. */
+  ephemeral?: boolean;
 }
 
 export interface ContainerToKill {
@@ -58,6 +61,8 @@ export interface PodActions {
   containersInBackOff: ContainerInBackOff[];
   /** An init container failed under restartPolicy Never: the pod is Failed. */
   initFailed: boolean;
+  /** Ephemeral containers to start in the existing sandbox (ephemeral.ts); absent: none. */
+  ephemeralContainersToStart?: ContainerToStart[];
 }
 
 /** Probe results the plan reacts to (the prober fills these later; default: alive and started). */
@@ -184,6 +189,10 @@ export function computePodActions(
     return actions;
   }
 
+  // ephemeral containers start in the running sandbox, whatever the init containers' progress
+  const ephemeral = ephemeralContainersToStart(pod, status);
+  if (ephemeral.length) actions.ephemeralContainersToStart = ephemeral;
+
   // init containers: in order, one regular init container at a time
   const ranBefore = containers.some((c) => latestByName(status, c.name) !== undefined);
   let initialized = true;
@@ -258,4 +267,5 @@ export const isNoop = (a: PodActions): boolean =>
   !a.createSandbox &&
   a.initContainersToStart.length === 0 &&
   a.containersToStart.length === 0 &&
-  a.containersToKill.length === 0;
+  a.containersToKill.length === 0 &&
+  !a.ephemeralContainersToStart?.length;

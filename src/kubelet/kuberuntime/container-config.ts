@@ -13,7 +13,7 @@ import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { ContainerConfig, KeyValue, Mount } from '../container/runtime.js';
 import { containerAnnotations, containerLabels, type ContainerKind } from './labels.js';
 import { generateLinuxContainerResources } from './resources.js';
-import { namespaceOptions } from './sandbox-config.js';
+import { containerNamespaceOptions } from './ephemeral.js';
 import { generateContainerSecurityContext } from './security-context.js';
 
 /** A container whose config cannot be built (status reason CreateContainerConfigError). */
@@ -70,6 +70,8 @@ export interface ContainerConfigInput {
   memoryCapacity?: number | undefined;
   /** Where Localhost seccomp profiles live. */
   seccompProfileRoot?: string | undefined;
+  /** Ephemeral containers with a running target: the target's id, whose PID namespace is joined. */
+  targetContainerID?: string | undefined;
 }
 
 export const containerLogPath = (name: string, restartCount: number): string => `${name}/${restartCount}.log`;
@@ -84,7 +86,7 @@ export function generateContainerConfig(input: ContainerConfigInput): ContainerC
       host_path: input.terminationMessageHostPath,
     });
   }
-  const ns = namespaceOptions(pod);
+  const ns = containerNamespaceOptions(pod, input.targetContainerID);
   return {
     metadata: { name: c.name, attempt: input.restartCount },
     image: { image: input.imageRef, user_specified_image: c.image ?? '' },

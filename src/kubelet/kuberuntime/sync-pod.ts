@@ -16,6 +16,7 @@ import type { KeyValue, Mount, PodSandboxConfig, Runtime } from '../container/ru
 import type { Backoff } from './backoff.js';
 import type { ContainerToStart, PodActions } from './compute-pod-actions.js';
 import { ContainerConfigError, generateContainerConfig, type EnvResolver } from './container-config.js';
+import { ephemeralTargetID } from './ephemeral.js';
 import { ensureImageExists } from './image-manager.js';
 import { checkRunAsNonRoot } from './security-context.js';
 import { latestByName, type RuntimeContainerStatus, type RuntimePodStatus } from './runtime-pod-status.js';
@@ -123,7 +124,11 @@ async function startContainer(
   target: ContainerToStart,
 ): Promise<boolean> {
   const uid = pod.metadata?.uid ?? '';
-  const list = target.kind === 'regular' ? pod.spec?.containers : pod.spec?.initContainers;
+  const list = target.ephemeral
+    ? pod.spec?.ephemeralContainers
+    : target.kind === 'regular'
+      ? pod.spec?.containers
+      : pod.spec?.initContainers;
   const container: Container | undefined = list?.[target.index];
   if (!container) return false;
   const fail = (reason: string, message: string) => {
@@ -168,6 +173,7 @@ async function startContainer(
     envs,
     terminationMessageHostPath: terminationFile,
     mounts,
+    targetContainerID: target.ephemeral ? ephemeralTargetID(pod, container.name, status) : undefined,
   });
   if (target.previous?.finishedAt) ctx.backoff.next(target.backoffKey, target.previous.finishedAt);
   let id: string;
@@ -251,6 +257,9 @@ export async function executeSyncPod(
     changed = true;
   }
   for (const target of actions.containersToStart) {
+    if (await startContainer(ctx, pod, status, sandboxID, sandboxConfig, target)) changed = true;
+  }
+  for (const target of actions.ephemeralContainersToStart ?? []) {
     if (await startContainer(ctx, pod, status, sandboxID, sandboxConfig, target)) changed = true;
   }
   return { changed, sandboxID };

@@ -132,6 +132,11 @@ export function generateAPIPodStatus(input: GenerateStatusInput): PodStatus {
   const statuses = (pod.spec?.containers ?? []).map((c) =>
     containerStatus(input, c, regularDefault, (latest) => shouldContainerBeRestarted(pod, latest)),
   );
+  // ephemeral containers: never restarted, never ready, left out of the phase and conditions
+  const ephemeralStatuses = (pod.spec?.ephemeralContainers ?? []).map((c) => ({
+    ...containerStatus(input, c, 'ContainerCreating', () => false),
+    ready: false,
+  }));
   let phase = getPhase(pod, initStatuses, statuses, input.podIsTerminal);
   // a pod shut down for good (deleted, or done) ends in a terminal phase, Failed unless it succeeded
   if (input.podIsTerminal && phase !== 'Succeeded') phase = 'Failed';
@@ -168,6 +173,7 @@ export function generateAPIPodStatus(input: GenerateStatusInput): PodStatus {
     startTime: input.previous?.startTime ?? pod.status?.startTime ?? rfc3339(now),
     ...(initContainers.length > 0 ? { initContainerStatuses: initStatuses } : {}),
     containerStatuses: statuses,
+    ...(ephemeralStatuses.length > 0 ? { ephemeralContainerStatuses: ephemeralStatuses } : {}),
     ...(pod.status?.qosClass ? { qosClass: pod.status.qosClass } : {}),
   };
   return status;

@@ -126,7 +126,16 @@ export const pods: ResourceType<Pod> = {
   shortNames: ['po'],
   namespaced: true,
   categories: ['all'],
-  subresources: ['status', 'binding', 'eviction', 'log', 'exec', 'attach', 'portforward'],
+  subresources: [
+    'status',
+    'binding',
+    'eviction',
+    'ephemeralcontainers',
+    'log',
+    'exec',
+    'attach',
+    'portforward',
+  ],
   definition: 'io.k8s.api.core.v1.Pod',
   strategy: podStrategy,
 };
