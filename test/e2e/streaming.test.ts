@@ -35,7 +35,7 @@ beforeAll(async () => {
       apiVersion: 'v1',
       kind: 'List',
       items: [
-        pod('done', ['sh', '-c', 'echo hello from done; echo to stderr >&2']),
+        pod('done', ['sh', '-c', 'echo hello from done; sleep 0.5; echo to stderr >&2']),
         pod('ticker', ['sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done']),
         pod('web', [
           'sh',

@@ -20,6 +20,12 @@ function fakeApi() {
     if (state.down) throw new Error('connection refused');
   };
   const api: MirrorPodsApi = {
+    async get(name) {
+      check();
+      const cur = pods.get(name);
+      if (!cur) throw notFound({ group: '', resource: 'pods' }, name);
+      return cur;
+    },
     async create(pod) {
       check();
       const created = { ...pod, metadata: { ...pod.metadata, uid: `m${++n}` } };

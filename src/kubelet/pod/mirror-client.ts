@@ -21,6 +21,7 @@ import { CONFIG_MIRROR_ANNOTATION, podHash, type MirrorPodObserver } from '../co
 
 /** What the mirror client needs of the pods API. */
 export interface MirrorPodsApi {
+  get(name: string, options: { namespace?: string }): Promise<Pod>;
   create(pod: Pod, options: { namespace?: string }): Promise<Pod>;
   updateStatus(pod: Pod, options: { namespace?: string }): Promise<Pod>;
   delete(
@@ -178,9 +179,9 @@ export class MirrorClient implements MirrorPodObserver {
       if (entry) entry.dirty = true;
       await this.writeStatus(mirror, pod.metadata?.uid ?? '');
     } catch (err) {
-      // AlreadyExists: the API source will deliver it, and the next reconcile judges it
-      if (!isAlreadyExists(err))
-        this.log.warn({ pod: keyOf(pod), err: (err as Error).message }, 'mirror pod not created');
+      // AlreadyExists: judge the one that is there (the API source may have delivered it already).
+      if (isAlreadyExists(err)) await this.refreshMirror(namespace, pod.metadata?.name ?? '');
+      else this.log.warn({ pod: keyOf(pod), err: (err as Error).message }, 'mirror pod not created');
     }
   }
 
@@ -194,8 +195,23 @@ export class MirrorClient implements MirrorPodObserver {
       this.log.info({ pod: keyOf(mirror) }, 'mirror pod deleted');
       this.forgetMirror(mirror);
     } catch (err) {
-      if (isNotFound(err) || isConflict(err)) this.forgetMirror(mirror);
+      if (isNotFound(err)) this.forgetMirror(mirror);
+      // Another mirror by that name now (uid precondition failed): judge that one.
+      else if (isConflict(err))
+        await this.refreshMirror(mirror.metadata?.namespace ?? 'default', mirror.metadata?.name ?? '');
       else this.log.warn({ pod: keyOf(mirror), err: (err as Error).message }, 'mirror pod not deleted');
+    }
+  }
+
+  /** Reads the mirror by that name from the API into the cache (or drops it when there is none). */
+  private async refreshMirror(namespace: string, name: string): Promise<void> {
+    try {
+      const current = await this.o.pods.get(name, { namespace });
+      this.mirrors.set(keyOf(current), current);
+      this.again = true;
+    } catch (err) {
+      if (isNotFound(err)) this.mirrors.delete(`${namespace}/${name}`);
+      else this.log.warn({ pod: `${namespace}/${name}`, err: (err as Error).message }, 'mirror pod not read');
     }
   }
 
