@@ -4,7 +4,8 @@
  *   containerd (given socket, or our own under <data-dir>/containerd) → local images (pause,
  *   busybox) → CNI config for the pod CIDR → API client (node token) → Node registration →
  *   node status loop + Lease heartbeat → pod lifecycle → file pod source (static pods, when a
- *   manifest dir is given) → API pod source (spec.nodeName=me) → mirror pods of the static pods
+ *   manifest dir is given) → API pod source (spec.nodeName=me) → service proxy (iptables) →
+ *   mirror pods of the static pods
  *
  * `stop()` undoes it in reverse. Pods are not killed when the agent stops: their containers keep
  * running in their shims (our containerd is stopped, shims outlive it) and the next agent on the
@@ -20,6 +21,7 @@ import { isInvalid, isNotFound, StatusError } from '../apimachinery/errors.js';
 import { nodeBearerToken } from '../apiserver/authentication.js';
 import { Client } from '../client/index.js';
 import { DEFAULT_CLUSTER_DOMAIN, ensureBridgeGateway, startClusterDNS } from '../dns/index.js';
+import { chainPrefix, startProxier } from '../proxy/index.js';
 import type { Logger } from '../util/log.js';
 import { startApiPodSource } from './config/apiserver.js';
 import { startFileSource } from './config/file.js';
@@ -72,6 +74,10 @@ export interface AgentOptions {
   kubeletPort?: number;
   /** Stop and remove all pod sandboxes when stopping (tests); default false: pods keep running. */
   cleanupOnStop?: boolean;
+  /** Run the iptables service proxy (ClusterIP traffic to ready endpoints); default true. */
+  serviceProxy?: boolean;
+  /** The cluster's service CIDR, for the service proxy (default 10.96.0.0/12). */
+  serviceCIDR?: string;
   /**
    * Extra names under which the locally built busybox image is imported (e.g.
    * `docker.io/library/busybox:1.28`), for nodes that can reach no registry. The content stays
@@ -258,6 +264,23 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       signal,
     );
     undo.push(() => source.stopped);
+    if (o.serviceProxy !== false) {
+      // like kube-proxy: rules stay when the agent stops, unless it cleans up after itself
+      try {
+        const proxier = await startProxier({
+          client,
+          podCIDR,
+          bridge,
+          prefix: chainPrefix(bridge, DEFAULT_BRIDGE),
+          ...(o.serviceCIDR ? { serviceCIDR: o.serviceCIDR } : {}),
+          logger: o.logger.child({ component: 'proxy', node: nodeName }),
+          signal,
+        });
+        undo.push(() => proxier.stop({ cleanup: o.cleanupOnStop === true }));
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'service proxy not running; ClusterIPs are not reachable');
+      }
+    }
     const mirrorLoop = mirrors.start(signal);
     undo.push(() => mirrorLoop);
     log.info({ podCIDR }, 'node agent is ready');
