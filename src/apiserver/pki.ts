@@ -99,25 +99,34 @@ async function makeServing(
   };
 }
 
-/**
- * Loads the PKI from `dir`, creating what is missing. The serving certificate is made again
- * when the wanted names are not all in it.
- */
-export async function ensurePki(dir: string, extraSans: string[] = []): Promise<ServingPki> {
+/** Where the PKI's files live in `dir`. */
+export const pkiPaths = (dir: string) => ({
+  caCert: join(dir, 'ca.crt'),
+  caKey: join(dir, 'ca.key'),
+  cert: join(dir, 'serving.crt'),
+  key: join(dir, 'serving.key'),
+  sans: join(dir, 'serving.sans'),
+});
+
+/** Loads the CA from `dir`, making one the first time. */
+export async function ensureCA(dir: string): Promise<{ cert: string; key: string }> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const paths = {
-    caCert: join(dir, 'ca.crt'),
-    caKey: join(dir, 'ca.key'),
-    cert: join(dir, 'serving.crt'),
-    key: join(dir, 'serving.key'),
-    sans: join(dir, 'serving.sans'),
-  };
+  const paths = pkiPaths(dir);
   if (!existsSync(paths.caCert) || !existsSync(paths.caKey)) {
     const ca = await makeCA();
     await writeFile(paths.caKey, ca.key, { mode: 0o600 });
     await writeFile(paths.caCert, ca.cert);
   }
-  const ca = { cert: await readFile(paths.caCert, 'utf8'), key: await readFile(paths.caKey, 'utf8') };
+  return { cert: await readFile(paths.caCert, 'utf8'), key: await readFile(paths.caKey, 'utf8') };
+}
+
+/**
+ * Loads the PKI from `dir`, creating what is missing. The serving certificate is made again
+ * when the wanted names are not all in it.
+ */
+export async function ensurePki(dir: string, extraSans: string[] = []): Promise<ServingPki> {
+  const paths = pkiPaths(dir);
+  const ca = await ensureCA(dir);
   const sans = [
     ...new Set([
       'localhost',

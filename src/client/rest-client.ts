@@ -8,7 +8,10 @@ import https from 'node:https';
 import { StatusError, type Status, type StatusReason } from '../apimachinery/errors.js';
 
 export interface RestClientOptions {
-  /** `https://host:port` (or `http://` for in-process tests). */
+  /**
+   * `https://host:port` (or `http://` for in-process tests); several, comma-separated, for servers
+   * sharing one store: a server that refuses connections is skipped for the next one.
+   */
   server: string;
   /** Bearer token. */
   token?: string;
@@ -87,14 +90,18 @@ async function readBody(res: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Connection failures that prove the request never reached the server: safe to send elsewhere. */
+const notConnected = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
 export class RestClient {
-  readonly server: URL;
+  private readonly servers: URL[];
+  private current = 0;
   private readonly agent: http.Agent;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
 
   constructor(readonly options: RestClientOptions) {
-    this.server = new URL(options.server);
+    this.servers = options.server.split(',').map((s) => new URL(s.trim()));
     const secure = this.server.protocol === 'https:';
     this.agent = secure
       ? new https.Agent({
@@ -111,9 +118,36 @@ export class RestClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
-  /** Sends a request and answers the response once its headers arrived (the body is left to read). */
-  open(method: string, path: string, options: RequestOptions = {}): Promise<IncomingMessage> {
-    const url = new URL(path + encodeQuery(options.query), this.server);
+  /** The server requests go to now. */
+  get server(): URL {
+    return this.servers[this.current] as URL;
+  }
+
+  /**
+   * Sends a request and answers the response once its headers arrived (the body is left to read).
+   * A server that can't be connected to is passed over for the next one, each tried once; after
+   * any other network error the next request goes to the next server.
+   */
+  async open(method: string, path: string, options: RequestOptions = {}): Promise<IncomingMessage> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.openOn(this.server, method, path, options);
+      } catch (err) {
+        if (this.servers.length === 1 || options.signal?.aborted) throw err;
+        this.current = (this.current + 1) % this.servers.length;
+        const code = (err as NodeJS.ErrnoException).code ?? '';
+        if (!notConnected.has(code) || tries >= this.servers.length) throw err;
+      }
+    }
+  }
+
+  private openOn(
+    server: URL,
+    method: string,
+    path: string,
+    options: RequestOptions,
+  ): Promise<IncomingMessage> {
+    const url = new URL(path + encodeQuery(options.query), server);
     const body = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
     const headers: Record<string, string> = { ...this.headers };
     if (body) {

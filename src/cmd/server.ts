@@ -39,7 +39,10 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     ...(flags.etcdEndpoints ? { store: await etcdOptions(flags, flags.etcdEndpoints) } : {}),
   });
   logger.info({ url: cp.url, kubeconfig: cp.kubeconfigPath }, 'cairn server is ready');
-  process.stdout.write(`Cairn API server listening at ${cp.url}\nkubeconfig: ${cp.kubeconfigPath}\n`);
+  process.stdout.write(
+    `Cairn API server listening at ${cp.url}\nkubeconfig: ${cp.kubeconfigPath}\n` +
+      `leader election identity: ${cp.identity}\n`,
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

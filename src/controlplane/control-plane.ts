@@ -1,10 +1,13 @@
 /**
- * A running control plane: store → API → bootstrap objects → controllers → scheduler (leader
- * elected) → HTTPS server → kubeconfig. Started in a straight line; `stop()` undoes it in reverse.
+ * A running control plane: store → API → bootstrap objects → the cluster's shared secrets →
+ * controllers and scheduler (each running only while holding its Lease, so several servers can
+ * share one store) → HTTPS server → kubeconfig. Started in a straight line; `stop()` undoes it in
+ * reverse.
  */
+import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { setMaxListeners } from 'node:events';
-import { networkInterfaces } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { Api } from '../apiserver/api.js';
 import { TokenAuthenticator, loadTokens, nodeJoinToken } from '../apiserver/authentication.js';
@@ -12,17 +15,6 @@ import { writeKubeconfig } from '../apiserver/kubeconfig.js';
 import { ensurePki } from '../apiserver/pki.js';
 import { ApiServer } from '../apiserver/server.js';
 import { builtinSubresources } from '../apiserver/subresources.js';
-import { DeploymentController } from '../controllers/deployment/controller.js';
-import { DisruptionController } from '../controllers/disruption/controller.js';
-import { EndpointController } from '../controllers/endpoint/controller.js';
-import { EndpointSliceController } from '../controllers/endpointslice/controller.js';
-import { GarbageCollector } from '../controllers/garbagecollector/controller.js';
-import { NodeLifecycleController } from '../controllers/nodelifecycle/controller.js';
-import { ReplicaSetController } from '../controllers/replicaset/controller.js';
-import { ReplicationManager } from '../controllers/replication/controller.js';
-import { StatefulSetController } from '../controllers/statefulset/controller.js';
-import { NamespaceController } from '../controllers/namespace/controller.js';
-import { ServiceAccountController } from '../controllers/serviceaccount/controller.js';
 import { builtinResources } from '../registry/all.js';
 import { bootstrapKubernetesService } from '../registry/core/service/kubernetes-service.js';
 import { startSchedulerApp } from '../scheduler/app/server.js';
@@ -30,6 +22,8 @@ import { startServiceAccounts } from '../serviceaccount/index.js';
 import { type StoreOptions, openStore } from '../storage/index.js';
 import type { Logger } from '../util/log.js';
 import { bootstrap } from './bootstrap.js';
+import { shareBootstrapData } from './bootstrap-data.js';
+import { startControllerManager } from './controller-manager.js';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -52,6 +46,8 @@ export interface ControlPlane {
   url: string;
   kubeconfigPath: string;
   adminToken: string;
+  /** This server's holder identity in the controller-manager and scheduler Leases. */
+  identity: string;
   /** The node join token (`cairn agent --token`), also in `<data-dir>/server/node-token`. */
   nodeToken: string;
   /** PEM of the cluster CA (absent for plain HTTP). */
@@ -65,33 +61,29 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
   const api = new Api({ store, resources: builtinResources });
   await bootstrap(api);
 
+  await shareBootstrapData(store, serverDir);
+
   const abort = new AbortController();
   // Every controller's watches listen on this one signal.
   setMaxListeners(0, abort.signal);
-  const controllers = [
-    new NamespaceController({ api, logger: o.logger.child({ controller: 'namespace' }) }),
-    new ServiceAccountController({ api, logger: o.logger.child({ controller: 'serviceaccount' }) }),
-    new GarbageCollector({ api, logger: o.logger.child({ controller: 'garbagecollector' }) }),
-    new EndpointController({ api, logger: o.logger.child({ controller: 'endpoint' }) }),
-    new EndpointSliceController({ api, logger: o.logger.child({ controller: 'endpointslice' }) }),
-    new ReplicaSetController({ api, logger: o.logger.child({ controller: 'replicaset' }) }),
-    new ReplicationManager({ api, logger: o.logger.child({ controller: 'replicationcontroller' }) }),
-    new DeploymentController({ api, logger: o.logger.child({ controller: 'deployment' }) }),
-    new StatefulSetController({ api, logger: o.logger.child({ controller: 'statefulset' }) }),
-    new DisruptionController({ api, logger: o.logger.child({ controller: 'disruption' }) }),
-    new NodeLifecycleController({
+  // This server's name in leader election, as upstream's: `<hostname>_<uuid>`.
+  const identity = `${hostname()}_${randomUUID()}`;
+  const controllerManager = startControllerManager(
+    {
       api,
-      logger: o.logger.child({ controller: 'nodelifecycle' }),
+      logger: o.logger.child({ component: 'controller-manager' }),
+      identity,
       ...(o.nodeMonitorGracePeriodMs !== undefined
         ? { nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs }
         : {}),
-    }),
-  ];
-  for (const c of controllers) await c.start(abort.signal);
+    },
+    abort.signal,
+  );
   const scheduler = await startSchedulerApp(
     {
       api,
       logger: o.logger.child({ component: 'scheduler' }),
+      identity,
       ...(o.schedulerConfig ? { configFile: o.schedulerConfig } : {}),
     },
     abort.signal,
@@ -142,11 +134,12 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     url,
     kubeconfigPath,
     adminToken: admin.token,
+    identity,
     nodeToken,
     ...(pki ? { caCert: pki.caCert } : {}),
     async stop() {
       abort.abort();
-      await scheduler.stopped;
+      await Promise.all([scheduler.stopped, controllerManager.stopped]);
       await server.close();
       await store.close();
     },

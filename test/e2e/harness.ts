@@ -29,6 +29,8 @@ export interface CairnServer {
   url: string;
   dataDir: string;
   kubeconfig: string;
+  /** Everything the command printed on stdout so far. */
+  output(): string;
   kubectl(
     args: string[],
     options?: { input?: string; version?: string; timeoutMs?: number },
@@ -155,8 +157,8 @@ async function startCommand(command: 'server' | 'up', options: CommandOptions): 
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
+  let out = '';
   const { url, kubeconfig } = await new Promise<{ url: string; kubeconfig: string }>((ok, fail) => {
-    let out = '';
     const timer = setTimeout(
       () => fail(new Error(`cairn ${command} did not start in time:\n${stderr}`)),
       options.startTimeoutMs ?? 30_000,
@@ -187,6 +189,7 @@ async function startCommand(command: 'server' | 'up', options: CommandOptions): 
     url,
     dataDir,
     kubeconfig,
+    output: () => out,
     kubectl,
     async k(args, o = {}) {
       const r = await kubectl(args, o);

@@ -75,24 +75,31 @@ async function waitForExit(child: ChildProcess, timeoutMs: number): Promise<bool
   });
 }
 
-async function startOnce(bin: string, options: StartEtcdOptions): Promise<EtcdProcess> {
-  const name = options.name ?? 'cairn-test';
-  const [clientPort, peerPort] = [await freePort(), await freePort()];
-  const endpoint = `http://127.0.0.1:${clientPort}`;
-  const peer = `http://127.0.0.1:${peerPort}`;
+interface Member {
+  name: string;
+  clientPort: number;
+  peerPort: number;
+}
+
+const clientUrl = (m: Member) => `http://127.0.0.1:${m.clientPort}`;
+const peerUrl = (m: Member) => `http://127.0.0.1:${m.peerPort}`;
+
+/** Starts one member of `cluster`; answers once it is spawned (not yet healthy). */
+async function spawnMember(bin: string, member: Member, cluster: Member[], token: string) {
+  const endpoint = clientUrl(member);
   const dataDir = await mkdtemp(join(tmpdir(), 'cairn-etcd-'));
   const child = spawn(
     bin,
     [
-      `--name=${name}`,
+      `--name=${member.name}`,
       `--data-dir=${dataDir}`,
       `--listen-client-urls=${endpoint}`,
       `--advertise-client-urls=${endpoint}`,
-      `--listen-peer-urls=${peer}`,
-      `--initial-advertise-peer-urls=${peer}`,
-      `--initial-cluster=${name}=${peer}`,
+      `--listen-peer-urls=${peerUrl(member)}`,
+      `--initial-advertise-peer-urls=${peerUrl(member)}`,
+      `--initial-cluster=${cluster.map((m) => `${m.name}=${peerUrl(m)}`).join(',')}`,
       '--initial-cluster-state=new',
-      `--initial-cluster-token=cairn-test-${clientPort}`,
+      `--initial-cluster-token=${token}`,
       '--logger=zap',
       '--log-level=error',
     ],
@@ -118,32 +125,61 @@ async function startOnce(bin: string, options: StartEtcdOptions): Promise<EtcdPr
       }
       await rm(dataDir, { recursive: true, force: true });
     })());
-
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  while (!(await healthy(endpoint))) {
+  const failure = () => {
     const gone = child.exitCode !== null || child.signalCode !== null || child.pid === undefined;
-    if (gone || Date.now() > deadline) {
-      const why = child.exitCode !== null ? `exited with ${child.exitCode}` : 'did not become healthy';
-      await stop();
-      throw new Error(`etcd ${why}: ${output.trim()}`);
+    return gone ? `etcd ${member.name} exited with ${child.exitCode}: ${output.trim()}` : undefined;
+  };
+  return { endpoint, pid: child.pid ?? 0, dataDir, stop, failure, output: () => output.trim() };
+}
+
+/** Starts the members of one cluster and waits until every one of them is healthy. */
+async function startOnce(bin: string, names: string[], options: StartEtcdOptions): Promise<EtcdProcess[]> {
+  const members: Member[] = [];
+  for (const name of names) members.push({ name, clientPort: await freePort(), peerPort: await freePort() });
+  const token = `cairn-test-${members[0]?.clientPort ?? 0}`;
+  const started = await Promise.all(members.map((m) => spawnMember(bin, m, members, token)));
+  const stopAll = () => Promise.all(started.map((m) => m.stop()));
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (const m of started) {
+    while (!(await healthy(m.endpoint))) {
+      const failed = started.map((x) => x.failure()).find(Boolean);
+      if (failed || Date.now() > deadline) {
+        await stopAll();
+        throw new Error(failed ?? `etcd did not become healthy: ${m.output()}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  if (child.pid === undefined) throw new Error('etcd started without a pid');
-  return { endpoint, pid: child.pid, dataDir, stop };
+  return started.map(({ endpoint, pid, dataDir, stop }) => ({ endpoint, pid, dataDir, stop }));
 }
 
 /** Starts etcd, retrying with new ports if another process grabbed one in between. */
-export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdProcess> {
+async function startRetrying(names: string[], options: StartEtcdOptions): Promise<EtcdProcess[]> {
   const bin = etcdBinary();
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await startOnce(bin, options);
+      return await startOnce(bin, names, options);
     } catch (err) {
       lastError = err;
       if (!String(err).includes('address already in use')) break;
     }
   }
   throw lastError;
+}
+
+/** Starts a single-member etcd. */
+export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdProcess> {
+  const [member] = await startRetrying([options.name ?? 'cairn-test'], options);
+  if (!member) throw new Error('etcd started no member');
+  return member;
+}
+
+/** Starts an etcd cluster of `size` members on loopback (`cairn-test-0`, `-1`, …). */
+export async function startEtcdCluster(size: number, options: StartEtcdOptions = {}): Promise<EtcdProcess[]> {
+  const name = options.name ?? 'cairn-test';
+  return startRetrying(
+    Array.from({ length: size }, (_, i) => `${name}-${i}`),
+    options,
+  );
 }
