@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EtcdStore, MemoryStore, SqliteStore, openStore } from './index.js';
+import { WatchCache } from './cacher/watch-cache.js';
 import { startEtcd } from './etcd/testing/etcd-process.js';
 
 describe('openStore', () => {
@@ -24,13 +25,22 @@ describe('openStore', () => {
     }
   });
 
-  it('opens etcd, checking the endpoint answers', async () => {
+  it('opens etcd behind a watch cache (or not), checking the endpoint answers', async () => {
     const etcd = await startEtcd();
     try {
       const store = await openStore({ kind: 'etcd', endpoints: [etcd.endpoint], prefix: '/cairn' });
-      expect(store).toBeInstanceOf(EtcdStore);
+      expect(store).toBeInstanceOf(WatchCache);
       expect((await store.create('/a', '1')).key).toBe('/a');
       await store.close();
+      const direct = await openStore({
+        kind: 'etcd',
+        endpoints: [etcd.endpoint],
+        prefix: '/cairn',
+        watchCache: false,
+      });
+      expect(direct).toBeInstanceOf(EtcdStore);
+      expect((await direct.get('/a'))?.value).toBe('1');
+      await direct.close();
     } finally {
       await etcd.stop();
     }

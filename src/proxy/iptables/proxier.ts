@@ -12,6 +12,7 @@
  */
 import type { Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
+import { coalescingSync } from '../../util/coalescing-sync.js';
 import { Informer, type KubeObject, type ListerWatcher, type ResourceRef } from '../../client/index.js';
 import type { Logger } from '../../util/log.js';
 import { ChainNames, DEFAULT_PREFIX } from './chains.js';
@@ -64,16 +65,15 @@ export async function startProxier(o: ProxierOptions): Promise<Proxier> {
   const signal = AbortSignal.any([o.signal, abort.signal]);
   const log = o.logger;
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-  const schedule = () => {
-    if (signal.aborted || timer) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      void sync();
-    }, o.minSyncMs ?? 200);
-  };
+  // one sync at a time, debounced; a request during one runs it once more after it
+  const runner = coalescingSync({
+    what: 'service proxy',
+    run: () => syncOnce(),
+    logger: log,
+    debounceMs: o.minSyncMs ?? 200,
+    signal,
+  });
+  const schedule = runner.schedule;
   const handlers = { onAdd: schedule, onUpdate: schedule, onDelete: schedule };
   const services = new Informer<Service>({
     client: o.client.resource<Service>(proxyResources.services),
@@ -100,40 +100,19 @@ export async function startProxier(o: ProxierOptions): Promise<Proxier> {
     }
     log.debug({ servicePorts: plan.length }, 'service proxy rules synced');
   };
-  // one sync at a time; a request during one runs once more after it
-  const sync = async (): Promise<void> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await syncOnce();
-        } catch (err) {
-          log.warn({ err: (err as Error).message }, 'service proxy sync failed; retrying');
-          if (!signal.aborted) setTimeout(schedule, 1000).unref();
-        }
-      } while (again && !signal.aborted);
-    })().finally(() => (running = undefined));
-    return running;
-  };
-
   const loops = await Promise.all([services.start(signal), slices.start(signal)]);
-  await sync();
-  const period = setInterval(() => void sync(), o.syncPeriodMs ?? 30_000);
+  await runner.sync();
+  const period = setInterval(() => void runner.sync(), o.syncPeriodMs ?? 30_000);
   period.unref();
   log.info({ prefix: names.prefix }, 'service proxy (iptables) is running');
 
   return {
-    sync,
+    sync: runner.sync,
     async stop(options = {}) {
       abort.abort();
       clearInterval(period);
-      if (timer) clearTimeout(timer);
       await Promise.all(loops.map((l) => l.stopped));
-      await running;
+      await runner.idle();
       if (options.cleanup) await cleanupRules(iptables, names);
     },
   };

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompactedError, type Store } from '../interface.js';
 import { runStorageConformance } from '../testing/conformance.js';
 import { EventRecorder } from '../testing/event-recorder.js';
+import { WatchCache } from '../cacher/watch-cache.js';
 import { EtcdKeys } from './etcd-keys.js';
 import { EtcdStore } from './etcd-store.js';
 import { openEtcdWatch } from './etcd-watch.js';
@@ -22,6 +23,13 @@ function endpoint(): string {
   if (etcd === undefined) throw new Error('etcd did not start');
   return etcd.endpoint;
 }
+
+runStorageConformance('etcd behind the watch cache', async () => {
+  const store = await WatchCache.open(
+    new EtcdStore({ endpoints: [endpoint()], prefix: `/cairn-test/${randomUUID()}` }),
+  );
+  return { store, cleanup: () => store.close() };
+});
 
 runStorageConformance('etcd', async () => {
   // every case gets its own key prefix on the shared etcd
