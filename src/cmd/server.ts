@@ -20,6 +20,9 @@ export interface ServerFlags {
   logLevel: string;
   schedulerConfig?: string;
   nodeMonitorGracePeriod?: number;
+  clusterCidr: string;
+  nodeCidrMaskSize: number;
+  allocateNodeCidrs: boolean;
 }
 
 export async function runServer(flags: ServerFlags): Promise<void> {
@@ -33,6 +36,8 @@ export async function runServer(flags: ServerFlags): Promise<void> {
     tlsSans: flags.tlsSan ?? [],
     ...(flags.writeKubeconfig ? { writeKubeconfig: flags.writeKubeconfig } : {}),
     ...(flags.schedulerConfig ? { schedulerConfig: flags.schedulerConfig } : {}),
+    clusterCIDR: flags.allocateNodeCidrs ? flags.clusterCidr : null,
+    nodeCIDRMaskSize: flags.nodeCidrMaskSize,
     ...(flags.nodeMonitorGracePeriod !== undefined
       ? { nodeMonitorGracePeriodMs: flags.nodeMonitorGracePeriod }
       : {}),

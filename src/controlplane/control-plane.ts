@@ -37,6 +37,10 @@ export interface ControlPlaneOptions {
   writeKubeconfig?: string;
   /** How long a node may go without renewing its Lease before it is Unknown (default 40 s). */
   nodeMonitorGracePeriodMs?: number;
+  /** Pod subnets for nodes are cut from this (default 10.244.0.0/16); null: nodes bring their own. */
+  clusterCIDR?: string | null;
+  /** The prefix length of each node's pod subnet (default 24). */
+  nodeCIDRMaskSize?: number;
   /** A KubeSchedulerConfiguration file for the scheduler (default: upstream's defaults). */
   schedulerConfig?: string;
 }
@@ -73,6 +77,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
       api,
       logger: o.logger.child({ component: 'controller-manager' }),
       identity,
+      ...(o.clusterCIDR !== undefined ? { clusterCIDR: o.clusterCIDR } : {}),
+      ...(o.nodeCIDRMaskSize ? { nodeCIDRMaskSize: o.nodeCIDRMaskSize } : {}),
       ...(o.nodeMonitorGracePeriodMs !== undefined
         ? { nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs }
         : {}),

@@ -13,6 +13,7 @@ import { EndpointController } from '../controllers/endpoint/controller.js';
 import { EndpointSliceController } from '../controllers/endpointslice/controller.js';
 import { GarbageCollector } from '../controllers/garbagecollector/controller.js';
 import { NamespaceController } from '../controllers/namespace/controller.js';
+import { NodeIpamController } from '../controllers/nodeipam/controller.js';
 import { NodeLifecycleController } from '../controllers/nodelifecycle/controller.js';
 import { ReplicaSetController } from '../controllers/replicaset/controller.js';
 import { ReplicationManager } from '../controllers/replication/controller.js';
@@ -31,6 +32,10 @@ export interface ControllerManagerOptions {
   identity: string;
   /** How long a node may go without renewing its Lease before it is Unknown (default 40 s). */
   nodeMonitorGracePeriodMs?: number;
+  /** Pod subnets for nodes are cut from this (default 10.244.0.0/16); none: nodes bring their own. */
+  clusterCIDR?: string | null;
+  /** The prefix length of each node's pod subnet (default 24). */
+  nodeCIDRMaskSize?: number;
   /** Leader election timing (default upstream's 15 s / 10 s / 2 s). */
   leaderElection?: { leaseDurationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
 }
@@ -42,7 +47,7 @@ interface Controller {
 function newControllers(o: ControllerManagerOptions): Controller[] {
   const { api } = o;
   const logger = (controller: string) => o.logger.child({ controller });
-  return [
+  const controllers: Controller[] = [
     new NamespaceController({ api, logger: logger('namespace') }),
     new ServiceAccountController({ api, logger: logger('serviceaccount') }),
     new GarbageCollector({ api, logger: logger('garbagecollector') }),
@@ -61,6 +66,17 @@ function newControllers(o: ControllerManagerOptions): Controller[] {
         : {}),
     }),
   ];
+  if (o.clusterCIDR !== null) {
+    controllers.push(
+      new NodeIpamController({
+        api,
+        logger: logger('nodeipam'),
+        ...(o.clusterCIDR ? { clusterCIDR: o.clusterCIDR } : {}),
+        ...(o.nodeCIDRMaskSize ? { nodeCIDRMaskSize: o.nodeCIDRMaskSize } : {}),
+      }),
+    );
+  }
+  return controllers;
 }
 
 /**

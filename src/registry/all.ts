@@ -1,6 +1,7 @@
 /**
  * The built-in resources Cairn serves, in discovery order: core/v1, then the named groups.
  */
+import { controllerRevisions } from './apps/controllerrevision/strategy.js';
 import { deployments } from './apps/deployment/strategy.js';
 import { replicaSets } from './apps/replicaset/strategy.js';
 import { statefulSets } from './apps/statefulset/strategy.js';
@@ -34,6 +35,7 @@ export const builtinResources: ResourceType[] = [
   deployments,
   replicaSets,
   statefulSets,
+  controllerRevisions,
   leases,
   podDisruptionBudgets,
   eventsV1,

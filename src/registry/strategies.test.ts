@@ -28,6 +28,7 @@ describe('builtinResources', () => {
       ['apps', 'deployments', 'deploy', true, 'io.k8s.api.apps.v1.Deployment'],
       ['apps', 'replicasets', 'rs', true, 'io.k8s.api.apps.v1.ReplicaSet'],
       ['apps', 'statefulsets', 'sts', true, 'io.k8s.api.apps.v1.StatefulSet'],
+      ['apps', 'controllerrevisions', '', true, 'io.k8s.api.apps.v1.ControllerRevision'],
       ['coordination.k8s.io', 'leases', '', true, 'io.k8s.api.coordination.v1.Lease'],
       ['policy', 'poddisruptionbudgets', 'pdb', true, 'io.k8s.api.policy.v1.PodDisruptionBudget'],
       ['events.k8s.io', 'events', 'ev', true, 'io.k8s.api.events.v1.Event'],

@@ -225,6 +225,54 @@ describe('workload controllers through kubectl', () => {
     await expect.poll(() => podNames('app=ord'), { timeout: 30_000 }).toEqual(['ord-0']);
   });
 
+  it('keeps StatefulSet revisions as ControllerRevisions: rollout history and undo', async () => {
+    await c.k(['apply', '-f', '-'], { input: statefulSet('hist', 2, 'Parallel') });
+    await c.k(['rollout', 'status', 'statefulset/hist', '--timeout=60s']);
+    const rev1 = await jsonpath(['get', 'sts', 'hist'], '{.status.currentRevision}');
+    expect(rev1).toMatch(/^hist-[a-z0-9]+$/);
+    expect(await jsonpath(['get', 'pod', 'hist-0'], "{.metadata.labels['controller-revision-hash']}")).toBe(
+      rev1,
+    );
+    await c.k(['set', 'image', 'statefulset/hist', 'c=busybox:1.36']);
+    await expect
+      .poll(() => jsonpath(['get', 'sts', 'hist'], '{.status.currentRevision}'), { timeout: 60_000 })
+      .not.toBe(rev1);
+    const table = await c.k(['get', 'controllerrevisions']);
+    expect(table.split('\n')[0]).toMatch(/^NAME\s+CONTROLLER\s+REVISION\s+AGE$/);
+    expect(table).toMatch(new RegExp(`${rev1}\\s+statefulset.apps/hist\\s+1\\s`));
+    const history = await c.k(['rollout', 'history', 'statefulset/hist']);
+    expect(history).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
+    expect(await c.k(['rollout', 'history', 'statefulset/hist', '--revision=1'])).toContain(
+      'Image:\tbusybox\n',
+    );
+
+    expect((await c.k(['rollout', 'undo', 'statefulset/hist'])).trim()).toBe(
+      'statefulset.apps/hist rolled back',
+    );
+    await expect
+      .poll(() => jsonpath(['get', 'sts', 'hist'], '{.status.currentRevision}'), { timeout: 60_000 })
+      .toBe(rev1);
+    expect(await jsonpath(['get', 'sts', 'hist'], '{.spec.template.spec.containers[0].image}')).toBe(
+      'busybox',
+    );
+    await expect
+      .poll(
+        () => c.k(['get', 'pods', '-l', 'app=hist', '-o', 'jsonpath={.items[*].spec.containers[0].image}']),
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBe('busybox busybox');
+    // The first revision came back as number 3.
+    expect(await c.k(['rollout', 'history', 'statefulset/hist'])).toMatch(/\n2\s+<none>\n3\s+<none>/);
+    await c.k(['delete', 'sts', 'hist']);
+    await expect
+      .poll(async () => (await c.k(['get', 'controllerrevisions', '-l', 'app=hist', '-o', 'name'])).trim(), {
+        timeout: 30_000,
+      })
+      .toBe('');
+  }, 120_000);
+
   it('deletes a Deployment with its ReplicaSets and pods (background cascade)', async () => {
     await c.k(['delete', 'deployment', 'app']);
     await expect.poll(() => podNames('app=app'), { timeout: 30_000 }).toEqual([]);

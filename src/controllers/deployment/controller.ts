@@ -20,6 +20,12 @@ import {
 import type { Api } from '../../apiserver/api.js';
 import type { ObjectEvent } from '../../apiserver/generic-registry/store.js';
 import { deepCopy, semanticEqual } from '../../apis/meta/equality.js';
+import {
+  type EventRecorder,
+  newControllerRecorder,
+  referenceTo,
+} from '../../client/record/event-recorder.js';
+import { type Clock, realClock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import { controllerRefOf, keyOf, splitKey } from '../replicaset/controller-utils.js';
 import { claimObjects } from '../replicaset/ref-manager.js';
@@ -50,7 +56,9 @@ import { activeReplicaSets, replicasOf } from './util.js';
 export interface DeploymentControllerOptions {
   api: Api;
   logger: Logger;
-  now?: () => Date;
+  clock?: Clock;
+  /** Events as `deployment-controller` (default: written through `api`). */
+  recorder?: EventRecorder;
   workers?: number;
 }
 
@@ -63,7 +71,8 @@ const selectorOf = (d: Deployment): Selector => {
 };
 
 export class DeploymentController {
-  private readonly now: () => Date;
+  private readonly clock: Clock;
+  private readonly recorder: EventRecorder;
   private readonly queue: WorkQueue;
   private readonly writer: ReplicaSetWriter;
   private readonly deployments = new Map<string, Deployment>();
@@ -71,9 +80,14 @@ export class DeploymentController {
   private readonly rsOwners = new Map<string, string>();
 
   constructor(private readonly o: DeploymentControllerOptions) {
-    this.now = o.now ?? (() => new Date());
-    this.queue = new WorkQueue({ now: () => this.now().getTime() });
-    this.writer = new ReplicaSetWriter(o.api, this.now);
+    this.clock = o.clock ?? realClock;
+    this.recorder = o.recorder ?? newControllerRecorder(o.api, 'deployment-controller', o.logger, this.clock);
+    this.queue = new WorkQueue({ clock: this.clock });
+    this.writer = new ReplicaSetWriter(o.api, () => this.now(), this.recorder);
+  }
+
+  private now(): Date {
+    return new Date(this.clock.now());
   }
 
   private registry(plural: 'deployments' | 'replicasets') {
@@ -136,6 +150,12 @@ export class DeploymentController {
     const sel = d.spec?.selector;
     if (!Object.keys(sel?.matchLabels ?? {}).length && !sel?.matchExpressions?.length) {
       // Selecting everything is refused; only acknowledge the generation.
+      void this.recorder.event(
+        referenceTo(d, 'apps/v1', 'Deployment'),
+        'Warning',
+        'SelectingAll',
+        'This deployment is selecting all pods. A non-empty selector is required.',
+      );
       if ((d.status?.observedGeneration ?? 0) < (d.metadata?.generation ?? 0)) {
         await this.writer.writeStatus(d, {
           ...(d.status ?? {}),

@@ -8,6 +8,7 @@ import type { Deployment, DeploymentStatus, ReplicaSet } from 'kubernetes-types/
 import { isAlreadyExists } from '../../apimachinery/errors.js';
 import type { Api } from '../../apiserver/api.js';
 import { deepCopy } from '../../apis/meta/equality.js';
+import { type EventRecorder, referenceTo } from '../../client/record/event-recorder.js';
 import { controllerRefOf, newControllerRef } from '../replicaset/controller-utils.js';
 import { Reasons, getCondition, hasProgressDeadline, newCondition, setCondition } from './progress.js';
 import { newRSNewReplicas } from './rolling.js';
@@ -31,7 +32,18 @@ export class ReplicaSetWriter {
   constructor(
     private readonly api: Api,
     private readonly now: () => Date,
+    private readonly recorder: EventRecorder,
   ) {}
+
+  private scalingEvent(d: Deployment, rs: ReplicaSet, from: number, to: number): void {
+    const direction = to > from ? 'up' : 'down';
+    void this.recorder.event(
+      referenceTo(d, 'apps/v1', 'Deployment'),
+      'Normal',
+      'ScalingReplicaSet',
+      `Scaled ${direction} replica set ${rs.metadata?.name ?? ''} from ${from} to ${to}`,
+    );
+  }
 
   private get replicaSets() {
     return this.api.registry('apps', 'v1', 'replicasets');
@@ -67,6 +79,7 @@ export class ReplicaSetWriter {
     const stale = desiredReplicasAnnotation(rs) !== desired || maxReplicasAnnotation(rs) !== max;
     const resized = specReplicas(rs) !== replicas;
     if (!resized && !stale) return false;
+    const from = specReplicas(rs);
     const meta = rs.metadata ?? {};
     const updated = (await this.replicaSets.guaranteedUpdate(meta.namespace ?? '', meta.name ?? '', (cur) => {
       const next = cur as ReplicaSet;
@@ -76,6 +89,7 @@ export class ReplicaSetWriter {
       return next;
     })) as ReplicaSet;
     Object.assign(rs, { metadata: updated.metadata, spec: updated.spec });
+    if (resized) this.scalingEvent(d, rs, from, replicas);
     return resized;
   }
 
@@ -168,9 +182,15 @@ export class ReplicaSetWriter {
       created = (await this.replicaSets.create(meta.namespace ?? '', rs)) as ReplicaSet;
     } catch (err) {
       if (!isAlreadyExists(err)) {
+        const msg = `Failed to create new replica set "${rs.metadata?.name ?? ''}": ${String(err)}`;
+        void this.recorder.event(
+          referenceTo(d, 'apps/v1', 'Deployment'),
+          'Warning',
+          Reasons.FailedReplicaSetCreate,
+          msg,
+        );
         if (hasProgressDeadline(d)) {
           const status = deepCopy(d.status ?? {});
-          const msg = `Failed to create new replica set "${rs.metadata?.name ?? ''}": ${String(err)}`;
           setCondition(
             status,
             newCondition('Progressing', 'False', Reasons.FailedReplicaSetCreate, msg, this.now()),
@@ -197,6 +217,8 @@ export class ReplicaSetWriter {
       created = found;
       alreadyExisted = true;
     }
+    const replicas = specReplicas(created);
+    if (!alreadyExisted && replicas > 0) this.scalingEvent(d, created, 0, replicas);
     let needsUpdate = setDeploymentRevision(d, String(revision));
     const status = deepCopy(d.status ?? {});
     if (!alreadyExisted && hasProgressDeadline(d)) {

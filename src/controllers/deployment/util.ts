@@ -6,6 +6,7 @@
 import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { deepCopy, semanticEqual } from '../../apis/meta/equality.js';
+import { fnv32a, safeEncodeString, stableStringify } from '../history/hash.js';
 
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
@@ -25,29 +26,6 @@ const SKIPPED_ANNOTATIONS = new Set([
   ROLLBACK_TO_ANNOTATION,
 ]);
 
-/** Characters of rand.SafeEncodeString: no vowels, no look-alikes. */
-const SAFE_ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
-
-function stableStringify(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>)
-      .filter(([, x]) => x !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${stableStringify(x)}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
-function fnv32a(bytes: Uint8Array): number {
-  let h = 0x811c9dc5;
-  for (const b of bytes) {
-    h ^= b;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
 /** ComputeHash: FNV-32a of the template (and collision count), safe-encoded. */
 export function computeHash(template: PodTemplateSpec | undefined, collisionCount?: number): string {
   const bytes = [...Buffer.from(stableStringify(template ?? {}), 'utf8')];
@@ -56,8 +34,7 @@ export function computeHash(template: PodTemplateSpec | undefined, collisionCoun
     c.writeUInt32LE(collisionCount >>> 0);
     bytes.push(...c);
   }
-  const digits = String(fnv32a(Uint8Array.from(bytes)));
-  return [...digits].map((ch) => SAFE_ALPHANUMS[ch.charCodeAt(0) % SAFE_ALPHANUMS.length]).join('');
+  return safeEncodeString(String(fnv32a(Uint8Array.from(bytes))));
 }
 
 /** EqualIgnoreHash: the templates are equal once their pod-template-hash labels are left out. */

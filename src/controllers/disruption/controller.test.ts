@@ -1,4 +1,4 @@
-import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { Event, Pod } from 'kubernetes-types/core/v1.js';
 import type { PodDisruptionBudget, PodDisruptionBudgetSpec } from 'kubernetes-types/policy/v1.js';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -115,5 +115,40 @@ describe('DisruptionController', () => {
     await clock.advance(DELETION_TIMEOUT_MS + 1000);
     await expect.poll(async () => (await status())?.disruptedPods).toBeUndefined();
     expect((await status())?.disruptionsAllowed).toBe(1);
+  });
+
+  it('records NoPods, and CalculateExpectedPodCountFailed when the expected count is unknown', async () => {
+    await createBudget({ selector: { matchLabels: { app: 'web' } }, minAvailable: 1 });
+    const events = async () =>
+      ((await api.registry('', 'v1', 'events').list('default')).items as Event[]).map((e) => [
+        e.type,
+        e.reason,
+        e.message,
+        e.source?.component,
+        e.involvedObject.kind,
+      ]);
+    await expect
+      .poll(events)
+      .toContainEqual([
+        'Normal',
+        'NoPods',
+        'No matching pods found',
+        'controllermanager',
+        'PodDisruptionBudget',
+      ]);
+    await pod('a', true, { kind: 'Widget', name: 'w', uid: 'u1' });
+    await budgets().guaranteedUpdate('default', 'pdb', (o) => {
+      const b = o as PodDisruptionBudget;
+      return { ...b, spec: { selector: b.spec?.selector, maxUnavailable: '50%' } } as PodDisruptionBudget;
+    });
+    await expect
+      .poll(events)
+      .toContainEqual([
+        'Warning',
+        'CalculateExpectedPodCountFailed',
+        'Failed to calculate the number of expected pods: found no controllers for pod "a"',
+        'controllermanager',
+        'PodDisruptionBudget',
+      ]);
   });
 });

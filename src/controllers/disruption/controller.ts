@@ -13,7 +13,13 @@ import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import { isConflict, isNotFound } from '../../apimachinery/errors.js';
 import type { Api } from '../../apiserver/api.js';
 import { semanticEqual } from '../../apis/meta/equality.js';
-import { type Clock, realClock } from '../../leaderelection/clock.js';
+import { formatLabelSelector } from '../../apimachinery/labels/index.js';
+import {
+  type EventRecorder,
+  newControllerRecorder,
+  referenceTo,
+} from '../../client/record/event-recorder.js';
+import { type Clock, realClock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import { runWatch } from '../watch-loop.js';
 import { computeStatus, expectedPodCount, failSafeStatus, needsScale, pdbMatchesPod } from './budget.js';
@@ -23,6 +29,8 @@ export interface DisruptionControllerOptions {
   api: Api;
   logger: Logger;
   clock?: Clock;
+  /** Events as `controllermanager`, upstream's source for this controller (default: through `api`). */
+  recorder?: EventRecorder;
   /** How often every budget is synced again (upstream's informer resync): 30 s. */
   resyncMs?: number;
   /** Delay before retrying a failed sync: 1 s. */
@@ -33,6 +41,7 @@ const keyOf = (ns: string, name: string): string => `${ns}/${name}`;
 
 export class DisruptionController {
   private readonly clock: Clock;
+  private readonly recorder: EventRecorder;
   private readonly scales: ScaleFinder;
   /** The budgets last seen, to map pod events to their budgets. */
   private readonly budgets = new Map<string, PodDisruptionBudget>();
@@ -43,6 +52,7 @@ export class DisruptionController {
 
   constructor(private readonly o: DisruptionControllerOptions) {
     this.clock = o.clock ?? realClock;
+    this.recorder = o.recorder ?? newControllerRecorder(o.api, 'controllermanager', o.logger, this.clock);
     this.scales = new ScaleFinder(o.api);
   }
 
@@ -140,6 +150,8 @@ export class DisruptionController {
     const now = this.clock.now();
     const all = await this.o.api.registry('', 'v1', 'pods').list(namespace);
     const pods = (all.items as Pod[]).filter((p) => pdbMatchesPod(pdb, p));
+    const ref = referenceTo(pdb, 'policy/v1', 'PodDisruptionBudget');
+    if (!pods.length) void this.recorder.event(ref, 'Normal', 'NoPods', 'No matching pods found');
     let status = pdb.status;
     try {
       let scale = 0;
@@ -147,6 +159,15 @@ export class DisruptionController {
         const found = await this.scales.expectedScale(namespace, pods);
         scale = found.expected;
         if (found.unmanaged.length) {
+          void this.recorder.event(
+            ref,
+            'Warning',
+            'UnmanagedPods',
+            `Pods selected by this PodDisruptionBudget (selector: ${formatLabelSelector(pdb.spec?.selector)}) ` +
+              'were found to be unmanaged. As a result, the status of the PDB cannot be calculated correctly, ' +
+              'which may result in undefined behavior. To account for these pods please set ".spec.minAvailable" ' +
+              'field of the PDB to an integer value.',
+          );
           this.o.logger.warn(
             { pdb: keyOf(namespace, name), pods: found.unmanaged },
             'pods selected by this PodDisruptionBudget are unmanaged; set .spec.minAvailable to an integer to count them',
@@ -159,6 +180,12 @@ export class DisruptionController {
       if (plan.recheckAt !== undefined) this.schedule(keyOf(namespace, name), plan.recheckAt);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
+      void this.recorder.event(
+        ref,
+        'Warning',
+        'CalculateExpectedPodCountFailed',
+        `Failed to calculate the number of expected pods: ${message}`,
+      );
       this.o.logger.warn({ pdb: keyOf(namespace, name), err: message }, 'failed to calculate expected pods');
       status = failSafeStatus(pdb, message, now);
     }

@@ -5,13 +5,17 @@
  * come back after a delay that doubles with every consecutive failure.
  */
 
+import { type Clock, realClock } from '../../util/clock.js';
+
 export interface WorkQueueOptions {
   /** Delay after the first failure of a key (ms). */
   baseDelayMs?: number;
   /** Cap on the delay between retries of a key (ms). */
   maxDelayMs?: number;
-  /** Clock for due times of delayed keys. */
+  /** Clock for due times of delayed keys (timers stay real). */
   now?: () => number;
+  /** Clock for due times and the timer of delayed keys (takes precedence over `now`). */
+  clock?: Clock;
 }
 
 export class WorkQueue {
@@ -23,17 +27,22 @@ export class WorkQueue {
   /** Keys added with a delay, by when they are due. */
   private readonly delayed = new Map<string, number>();
   private readonly getters: ((key: string | undefined) => void)[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: (() => void) | undefined;
   private timerDue = Infinity;
   private shuttingDown = false;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(options: WorkQueueOptions = {}) {
     this.baseDelayMs = options.baseDelayMs ?? 5;
     this.maxDelayMs = options.maxDelayMs ?? 300_000;
-    this.now = options.now ?? Date.now;
+    const now = options.now;
+    this.clock = options.clock ?? (now ? { now, setTimer: realClock.setTimer } : realClock);
+  }
+
+  private now(): number {
+    return this.clock.now();
   }
 
   /** Keys waiting to be handed out (not counting delayed ones or ones being processed). */
@@ -97,8 +106,8 @@ export class WorkQueue {
 
   shutDown(): void {
     this.shuttingDown = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     this.delayed.clear();
     for (const resolve of this.getters.splice(0)) resolve(undefined);
   }
@@ -124,17 +133,16 @@ export class WorkQueue {
   private schedule(): void {
     let earliest = Infinity;
     for (const due of this.delayed.values()) earliest = Math.min(earliest, due);
-    if (earliest === Infinity || (this.timer && earliest >= this.timerDue)) return;
-    if (this.timer) clearTimeout(this.timer);
+    if (earliest === Infinity || (this.cancelTimer && earliest >= this.timerDue)) return;
+    this.cancelTimer?.();
     this.timerDue = earliest;
-    this.timer = setTimeout(() => this.fire(), Math.max(0, earliest - this.now()));
-    this.timer.unref();
+    this.cancelTimer = this.clock.setTimer(() => this.fire(), Math.max(0, earliest - this.now()));
   }
 
   private fire(): void {
     // Whatever the timer was armed for is due, even if the clock says otherwise.
     const cutoff = Math.max(this.timerDue, this.now());
-    this.timer = undefined;
+    this.cancelTimer = undefined;
     this.timerDue = Infinity;
     for (const [key, due] of [...this.delayed]) {
       if (due > cutoff) continue;

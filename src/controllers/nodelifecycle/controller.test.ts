@@ -1,5 +1,5 @@
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
-import type { Node, Pod, Toleration } from 'kubernetes-types/core/v1.js';
+import type { Event, Node, Pod, Toleration } from 'kubernetes-types/core/v1.js';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Api } from '../../apiserver/api.js';
@@ -175,5 +175,57 @@ describe('NodeLifecycleController', () => {
     await clock.advance(20_000);
     const ready = ((await nodes().get('', 'n2')) as Node).status?.conditions?.find((c) => c.type === 'Ready');
     expect(ready).toMatchObject({ status: 'Unknown', reason: 'NodeStatusNeverUpdated' });
+  });
+
+  it('records RegisteredNode, NodeNotReady (node and pods), TaintManagerEviction and RemovingNode', async () => {
+    await boundPod('p', [
+      {
+        key: 'node.kubernetes.io/unreachable',
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: 10,
+      },
+    ]);
+    await controller.start(abort.signal);
+    await clock.advance(45_000);
+    await clock.advance(15_000);
+    await nodes().delete('', 'n1');
+    await clock.advance(5_000);
+    const events = async () =>
+      ((await api.registry('', 'v1', 'events').list('default')).items as Event[]).map((e) => [
+        e.involvedObject.kind,
+        e.type,
+        e.reason,
+        e.message,
+        e.source?.component,
+      ]);
+    await expect.poll(async () => (await events()).length).toBe(5);
+    expect(await events()).toEqual(
+      expect.arrayContaining([
+        [
+          'Node',
+          'Normal',
+          'RegisteredNode',
+          'Node n1 event: Registered Node n1 in Controller',
+          'node-controller',
+        ],
+        ['Node', 'Normal', 'NodeNotReady', 'Node n1 status is now: NodeNotReady', 'node-controller'],
+        ['Pod', 'Warning', 'NodeNotReady', 'Node is not ready', 'node-controller'],
+        [
+          'Pod',
+          'Normal',
+          'TaintManagerEviction',
+          'Marking for deletion Pod default/p',
+          'taint-eviction-controller',
+        ],
+        [
+          'Node',
+          'Normal',
+          'RemovingNode',
+          'Node n1 event: Removing Node n1 from Controller',
+          'node-controller',
+        ],
+      ]),
+    );
   });
 });

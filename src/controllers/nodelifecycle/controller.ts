@@ -16,7 +16,13 @@ import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { isConflict, isNotFound } from '../../apimachinery/errors.js';
 import type { Api } from '../../apiserver/api.js';
-import { type Clock, realClock } from '../../leaderelection/clock.js';
+import {
+  type EventRecorder,
+  type InvolvedObject,
+  newControllerRecorder,
+  referenceTo,
+} from '../../client/record/event-recorder.js';
+import { type Clock, realClock } from '../../util/clock.js';
 import { updatePodCondition } from '../../registry/core/pod/conditions.js';
 import type { KubeObject } from '../../registry/resource.js';
 import type { Logger } from '../../util/log.js';
@@ -30,6 +36,10 @@ export interface NodeLifecycleControllerOptions {
   api: Api;
   logger: Logger;
   clock?: Clock;
+  /** Events as `node-controller` (default: written through `api`). */
+  recorder?: EventRecorder;
+  /** Taint-based eviction's events, as `taint-eviction-controller` (default: through `api`). */
+  evictionRecorder?: EventRecorder;
   /** --node-monitor-period: 5 s. */
   nodeMonitorPeriodMs?: number;
   /** --node-monitor-grace-period: 40 s. */
@@ -38,9 +48,13 @@ export interface NodeLifecycleControllerOptions {
   nodeStartupGracePeriodMs?: number;
 }
 
+/** RecordNodeEvent's reference: a Node has no namespace (its events land in `default`). */
+const nodeRef = (node: Node): InvolvedObject => referenceTo(node, 'v1', 'Node');
+
 export class NodeLifecycleController {
   private readonly clock: Clock;
-  private readonly health = new Map<string, NodeHealth>();
+  private readonly recorder: EventRecorder;
+  private readonly health = new Map<string, { health: NodeHealth; ref: InvolvedObject }>();
   /** Nodes whose pods still need marking not ready (a failed MarkPodsNotReady is retried). */
   private readonly markPods = new Set<string>();
   /** The Ready status each node had after the last pass, to see it leave True. */
@@ -50,10 +64,13 @@ export class NodeLifecycleController {
 
   constructor(private readonly o: NodeLifecycleControllerOptions) {
     this.clock = o.clock ?? realClock;
+    this.recorder = o.recorder ?? newControllerRecorder(o.api, 'node-controller', o.logger, this.clock);
     this.eviction = new TaintEvictionManager({
       pods: o.api.registry('', 'v1', 'pods'),
       clock: this.clock,
       logger: o.logger,
+      recorder:
+        o.evictionRecorder ?? newControllerRecorder(o.api, 'taint-eviction-controller', o.logger, this.clock),
     });
   }
 
@@ -70,6 +87,11 @@ export class NodeLifecycleController {
       this.eviction.stop();
     });
     await tick();
+  }
+
+  /** RecordNodeEvent: `Node <name> event: <what>`. */
+  private nodeEvent(ref: InvolvedObject, reason: string, what: string): void {
+    void this.recorder.event(ref, 'Normal', reason, `Node ${ref.name ?? ''} event: ${what}`);
   }
 
   /** Pods waiting for a NoExecute toleration to run out (namespace/name). */
@@ -100,10 +122,11 @@ export class NodeLifecycleController {
           current.set(name, node);
         }
       }
-      for (const name of [...this.health.keys()]) {
+      for (const [name, health] of [...this.health]) {
         if (current.has(name)) continue;
         this.health.delete(name);
         this.lastReady.delete(name);
+        this.nodeEvent(health.ref, 'RemovingNode', `Removing Node ${name} from Controller`);
       }
       const pods = (await api.registry('', 'v1', 'pods').list('')).items as Pod[];
       for (const name of [...this.markPods]) {
@@ -125,8 +148,10 @@ export class NodeLifecycleController {
     const wasReady = this.lastReady.has(name)
       ? this.lastReady.get(name)
       : nodeCondition(node, 'Ready')?.status;
-    const health = observeHealth(this.health.get(name), node, lease, now);
-    this.health.set(name, health);
+    const saved = this.health.get(name);
+    if (!saved) this.nodeEvent(nodeRef(node), 'RegisteredNode', `Registered Node ${name} in Controller`);
+    const health = observeHealth(saved?.health, node, lease, now);
+    this.health.set(name, { health, ref: nodeRef(node) });
     const grace = gracePeriodFor(node, {
       monitorMs: this.o.nodeMonitorGracePeriodMs ?? 40_000,
       startupMs: this.o.nodeStartupGracePeriodMs ?? 60_000,
@@ -145,7 +170,16 @@ export class NodeLifecycleController {
     }
     const isReady = nodeCondition(next, 'Ready')?.status;
     this.lastReady.set(name, isReady);
-    if (wasReady === 'True' && isReady !== 'True') this.markPods.add(name);
+    if (wasReady === 'True' && isReady !== 'True') {
+      // RecordNodeStatusChange
+      void this.recorder.event(
+        nodeRef(next),
+        'Normal',
+        'NodeNotReady',
+        `Node ${name} status is now: NodeNotReady`,
+      );
+      this.markPods.add(name);
+    }
     if (reconcileTaints(next, now)) {
       next = (await nodes.guaranteedUpdate('', name, (obj) => {
         const taints = reconcileTaints(obj as Node, now);
@@ -180,6 +214,12 @@ export class NodeLifecycleController {
             return p;
           },
           { subresource: 'status' },
+        );
+        void this.recorder.event(
+          referenceTo(pod, 'v1', 'Pod'),
+          'Warning',
+          'NodeNotReady',
+          'Node is not ready',
         );
       } catch (err) {
         if (isNotFound(err)) continue;

@@ -8,7 +8,8 @@ import type { Node, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import { isNotFound, notFound } from '../../apimachinery/errors.js';
 import type { RegistryStore } from '../../apiserver/generic-registry/store.js';
 import type { Mutable } from '../../registry/resource.js';
-import type { Clock } from '../../leaderelection/clock.js';
+import { type EventRecorder, referenceTo } from '../../client/record/event-recorder.js';
+import type { Clock } from '../../util/clock.js';
 import { updatePodCondition } from '../../registry/core/pod/conditions.js';
 import { toleratesTaint } from '../../scheduler/plugins/helper/taints.js';
 import type { Logger } from '../../util/log.js';
@@ -43,6 +44,7 @@ export function planEviction(taints: readonly Taint[], tolerations: readonly Tol
 }
 
 interface Scheduled {
+  pod: Pod;
   createdAt: number;
   fireAt: number;
   cancel: () => void;
@@ -52,6 +54,8 @@ export interface TaintEvictionOptions {
   pods: RegistryStore;
   clock: Clock;
   logger: Logger;
+  /** TaintManagerEviction events on the pods. */
+  recorder?: EventRecorder;
 }
 
 const podKey = (pod: Pod): string => `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
@@ -90,7 +94,7 @@ export class TaintEvictionManager {
           },
           Math.max(0, fireAt - now),
         );
-        this.scheduled.set(key, { createdAt: start, fireAt, cancel });
+        this.scheduled.set(key, { pod, createdAt: start, fireAt, cancel });
       }
     }
     for (const key of [...this.scheduled.keys()]) if (!seen.has(key)) this.cancel(key);
@@ -102,12 +106,20 @@ export class TaintEvictionManager {
   }
 
   stop(): void {
-    for (const key of [...this.scheduled.keys()]) this.cancel(key);
+    for (const key of [...this.scheduled.keys()]) this.cancel(key, false);
   }
 
-  private cancel(key: string): void {
-    this.scheduled.get(key)?.cancel();
+  /** cancelWorkWithEvent: a pending eviction is called off (with an event, but when stopping). */
+  private cancel(key: string, withEvent = true): void {
+    const scheduled = this.scheduled.get(key);
+    if (!scheduled) return;
+    scheduled.cancel();
     this.scheduled.delete(key);
+    if (withEvent) this.podEvent(scheduled.pod, `Cancelling deletion of Pod ${key}`);
+  }
+
+  private podEvent(pod: Pod, message: string): void {
+    void this.o.recorder?.event(referenceTo(pod, 'v1', 'Pod'), 'Normal', 'TaintManagerEviction', message);
   }
 
   /** Marks why (DisruptionTarget; NodeLost on an unreachable node), then deletes the pod. */
@@ -149,6 +161,7 @@ export class TaintEvictionManager {
         { pod: `${ns}/${name}`, node: pod.spec?.nodeName },
         'deleting pod for NoExecute taint',
       );
+      this.podEvent(pod, `Marking for deletion Pod ${ns}/${name}`);
       await this.o.pods.delete(ns, name, { preconditions: { uid: pod.metadata?.uid ?? '' } });
     } catch (err) {
       if (!isNotFound(err)) this.o.logger.warn({ pod: `${ns}/${name}`, err: String(err) }, 'taint eviction');

@@ -13,6 +13,13 @@ import { isNotFound } from '../../apimachinery/errors.js';
 import type { Api } from '../../apiserver/api.js';
 import type { ObjectEvent } from '../../apiserver/generic-registry/store.js';
 import { semanticEqual } from '../../apis/meta/equality.js';
+import {
+  type EventRecorder,
+  type InvolvedObject,
+  newControllerRecorder,
+  referenceTo,
+} from '../../client/record/event-recorder.js';
+import { type Clock, realClock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import { runWatch } from '../watch-loop.js';
 import {
@@ -37,13 +44,16 @@ export interface ReplicaSetControllerOptions {
   logger: Logger;
   /** ReplicaSets (default) or ReplicationControllers. */
   kind?: ReplicatedKind;
-  now?: () => Date;
+  clock?: Clock;
+  /** Events as `replicaset-controller` / `replication-controller` (default: written through `api`). */
+  recorder?: EventRecorder;
   workers?: number;
 }
 
 export class ReplicaSetController {
   private readonly kind: ReplicatedKind;
-  private readonly now: () => Date;
+  private readonly clock: Clock;
+  private readonly recorder: EventRecorder;
   private readonly queue: WorkQueue;
   private readonly expectations: ControllerExpectations;
   /** Owners by key, as the watch last showed them (for routing pod events). */
@@ -51,9 +61,18 @@ export class ReplicaSetController {
 
   constructor(private readonly o: ReplicaSetControllerOptions) {
     this.kind = o.kind ?? replicaSetKind;
-    this.now = o.now ?? (() => new Date());
-    this.queue = new WorkQueue({ now: () => this.now().getTime() });
-    this.expectations = new ControllerExpectations(() => this.now().getTime());
+    this.clock = o.clock ?? realClock;
+    this.recorder = o.recorder ?? newControllerRecorder(o.api, this.kind.component, o.logger, this.clock);
+    this.queue = new WorkQueue({ clock: this.clock });
+    this.expectations = new ControllerExpectations(() => this.clock.now());
+  }
+
+  private now(): Date {
+    return new Date(this.clock.now());
+  }
+
+  private ref(rs: Replicated): InvolvedObject {
+    return referenceTo(rs, this.kind.apiVersion, this.kind.kind);
   }
 
   private get registry() {
@@ -157,12 +176,21 @@ export class ReplicaSetController {
       this.expectations.expectDeletions(key, victims.map(keyOf));
       const results = await Promise.allSettled(
         victims.map(async (pod) => {
+          const name = pod.metadata?.name ?? '';
           try {
-            await this.pods.delete(pod.metadata?.namespace ?? '', pod.metadata?.name ?? '');
+            await this.pods.delete(pod.metadata?.namespace ?? '', name);
           } catch (err) {
             this.expectations.deletionObserved(key, keyOf(pod));
-            if (!isNotFound(err)) throw err;
+            if (isNotFound(err)) return;
+            void this.recorder.event(
+              this.ref(rs),
+              'Warning',
+              'FailedDelete',
+              `Error deleting: ${message(err)}`,
+            );
+            throw err;
           }
+          void this.recorder.event(this.ref(rs), 'Normal', 'SuccessfulDelete', `Deleted pod: ${name}`);
         }),
       );
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -178,10 +206,22 @@ export class ReplicaSetController {
     let remaining = count;
     for (const size of slowStartBatches(count)) {
       const results = await Promise.allSettled(
-        Array.from({ length: size }, () => {
+        Array.from({ length: size }, async () => {
           const pod = podFromTemplate(rs.spec?.template, ref);
           (pod.metadata ??= {}).generateName = podNamePrefix(rs.metadata?.name ?? '');
-          return this.pods.create(ns, pod);
+          try {
+            const created = await this.pods.create(ns, pod);
+            const name = created.metadata?.name ?? '';
+            void this.recorder.event(this.ref(rs), 'Normal', 'SuccessfulCreate', `Created pod: ${name}`);
+          } catch (err) {
+            void this.recorder.event(
+              this.ref(rs),
+              'Warning',
+              'FailedCreate',
+              `Error creating: ${message(err)}`,
+            );
+            throw err;
+          }
         }),
       );
       remaining -= size;
@@ -227,3 +267,5 @@ export class ReplicaSetController {
     }
   }
 }
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));

@@ -30,6 +30,8 @@ export interface ReplicatedKind {
   plural: string;
   kind: string;
   apiVersion: string;
+  /** The controller's name as an event source: `replicaset-controller`. */
+  component: string;
   selector(obj: Replicated): Selector;
 }
 
@@ -39,6 +41,7 @@ export const replicaSetKind: ReplicatedKind = {
   plural: 'replicasets',
   kind: 'ReplicaSet',
   apiVersion: 'apps/v1',
+  component: 'replicaset-controller',
   selector(rs) {
     try {
       return selectorFromLabelSelector(rs.spec?.selector as LabelSelector | undefined);
@@ -54,6 +57,7 @@ export const replicationControllerKind: ReplicatedKind = {
   plural: 'replicationcontrollers',
   kind: 'ReplicationController',
   apiVersion: 'v1',
+  component: 'replication-controller',
   selector(rc) {
     const set = rc.spec?.selector as Record<string, string> | undefined;
     return Object.keys(set ?? {}).length ? selectorFromSet(set) : nothingSelector();

@@ -1,5 +1,5 @@
-import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
-import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { ControllerRevision, StatefulSet } from 'kubernetes-types/apps/v1.js';
+import type { Event, Pod } from 'kubernetes-types/core/v1.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Api } from '../../apiserver/api.js';
 import {
@@ -10,6 +10,7 @@ import {
   setPodReady,
   silentLogger,
 } from '../replicaset/testing/cluster.js';
+import { FakeClock } from '../../scheduler/testing/fake-clock.js';
 import { StatefulSetController } from './controller.js';
 
 const aborts: AbortController[] = [];
@@ -17,12 +18,37 @@ afterEach(() => {
   for (const a of aborts.splice(0)) a.abort();
 });
 
-async function cluster(): Promise<Api> {
-  const api = await newTestApi();
+async function cluster(clock?: FakeClock): Promise<Api> {
+  const api = await newTestApi(clock ? () => new Date(clock.now()) : undefined);
   const abort = new AbortController();
   aborts.push(abort);
-  await new StatefulSetController({ api, logger: silentLogger }).start(abort.signal);
+  await new StatefulSetController({ api, logger: silentLogger, ...(clock ? { clock } : {}) }).start(
+    abort.signal,
+  );
   return api;
+}
+
+const revisions = async (api: Api) =>
+  ((await api.registry('apps', 'v1', 'controllerrevisions').list('default')).items as ControllerRevision[])
+    .map((r) => [r.revision, r.metadata?.name ?? ''] as const)
+    .sort((a, b) => a[0] - b[0]);
+
+const statusOf = async (api: Api) => ((await sets(api).get('default', 'db')) as StatefulSet).status;
+
+const setImage = (api: Api, image: string) =>
+  sets(api).guaranteedUpdate('default', 'db', (cur) => {
+    const c = (cur as StatefulSet).spec?.template.spec?.containers[0];
+    if (c) c.image = image;
+    return cur;
+  });
+
+const images = async (api: Api) =>
+  Object.fromEntries((await listPods(api)).map((p) => [p.metadata?.name, p.spec?.containers[0]?.image]));
+
+/** Plays the kubelet: every pod not yet Running becomes Running and Ready. */
+function kubelet(api: Api): () => void {
+  const t = setInterval(() => void readyAll(api).catch(() => undefined), 15);
+  return () => clearInterval(t);
 }
 
 const sets = (api: Api) => api.registry('apps', 'v1', 'statefulsets');
@@ -132,5 +158,164 @@ describe('StatefulSetController', () => {
     } finally {
       clearInterval(kubelet);
     }
+  });
+
+  it('keeps ControllerRevisions: one per template, renumbered on rollback, pruned to revisionHistoryLimit', async () => {
+    const api = await cluster();
+    const s = newSet(2, 'Parallel');
+    if (s.spec) s.spec.revisionHistoryLimit = 1;
+    await sets(api).create('default', s);
+    const stop = kubelet(api);
+    try {
+      const first = await eventually(async () => {
+        const revs = await revisions(api);
+        return revs.length === 1 ? revs[0] : undefined;
+      });
+      expect(first?.[0]).toBe(1);
+      const rev1 = first?.[1] ?? '';
+      expect(rev1).toMatch(/^db-[bcdfghjklmnpqrstvwxz2456789]+$/);
+      const cr = (await api
+        .registry('apps', 'v1', 'controllerrevisions')
+        .get('default', rev1)) as ControllerRevision;
+      expect(cr.metadata?.ownerReferences?.[0]).toMatchObject({
+        kind: 'StatefulSet',
+        name: 'db',
+        controller: true,
+      });
+      expect(cr.metadata?.labels).toMatchObject({ app: 'db' });
+      expect(cr.data).toMatchObject({ spec: { template: { $patch: 'replace' } } });
+      await eventually(async () => ((await statusOf(api))?.currentRevision === rev1 ? true : undefined));
+      expect((await listPods(api)).map((p) => p.metadata?.labels?.['controller-revision-hash'])).toEqual([
+        rev1,
+        rev1,
+      ]);
+
+      await setImage(api, 'postgres');
+      const rev2 = await eventually(async () => {
+        const st = await statusOf(api);
+        const i = await images(api);
+        const done = st?.updateRevision !== rev1 && st?.currentRevision === st?.updateRevision;
+        return done && i['db-0'] === 'postgres' && i['db-1'] === 'postgres' ? st?.updateRevision : undefined;
+      });
+      expect(await revisions(api)).toEqual([
+        [1, rev1],
+        [2, rev2],
+      ]);
+
+      // A rollback to the first template renumbers its revision instead of writing another.
+      await setImage(api, 'nginx');
+      await eventually(async () => {
+        const st = await statusOf(api);
+        return st?.currentRevision === rev1 && st.updatedReplicas === 2 ? true : undefined;
+      });
+      expect(await revisions(api)).toEqual([
+        [2, rev2],
+        [3, rev1],
+      ]);
+      await setImage(api, 'redis');
+      await eventually(async () => {
+        const st = await statusOf(api);
+        return st?.currentRevision !== rev1 && st?.currentRevision === st?.updateRevision ? true : undefined;
+      });
+      // Limit 1: the current revision and one more are kept.
+      const kept = await eventually(async () => {
+        const revs = await revisions(api);
+        return revs.length === 2 ? revs : undefined;
+      });
+      expect(kept.map(([n]) => n)).toEqual([3, 4]);
+    } finally {
+      stop();
+    }
+  });
+
+  it('OnDelete: changes nothing until a pod is deleted, which comes back at the update revision', async () => {
+    const api = await cluster();
+    const s = newSet(2, 'Parallel');
+    if (s.spec) s.spec.updateStrategy = { type: 'OnDelete' };
+    await sets(api).create('default', s);
+    await podsNamed(api, ['db-0', 'db-1']);
+    await readyAll(api);
+    const rev1 = await eventually(async () => (await statusOf(api))?.currentRevision);
+    await setImage(api, 'postgres');
+    const rev2 = await eventually(async () => {
+      const st = await statusOf(api);
+      return st?.updateRevision !== rev1 ? st?.updateRevision : undefined;
+    });
+    await stays(api, ['db-0', 'db-1']);
+    expect(await images(api)).toEqual({ 'db-0': 'nginx', 'db-1': 'nginx' });
+    await api.registry('', 'v1', 'pods').delete('default', 'db-1', { gracePeriodSeconds: 0 });
+    await eventually(async () => ((await images(api))['db-1'] === 'postgres' ? true : undefined));
+    await readyAll(api);
+    const st = await eventually(async () => {
+      const cur = await statusOf(api);
+      return cur?.updatedReplicas === 1 && cur.readyReplicas === 2 ? cur : undefined;
+    });
+    expect(st).toMatchObject({ currentRevision: rev1, updateRevision: rev2, currentReplicas: 1 });
+    expect((await images(api))['db-0']).toBe('nginx');
+  });
+
+  it('recreates a pod below the partition at the current revision', async () => {
+    const api = await cluster();
+    const s = newSet(2, 'Parallel');
+    if (s.spec) s.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { partition: 1 } };
+    await sets(api).create('default', s);
+    await podsNamed(api, ['db-0', 'db-1']);
+    const stop = kubelet(api);
+    try {
+      await setImage(api, 'postgres');
+      await eventually(async () => ((await images(api))['db-1'] === 'postgres' ? true : undefined));
+      const before = (await listPods(api)).find((p) => p.metadata?.name === 'db-0');
+      await api.registry('', 'v1', 'pods').delete('default', 'db-0', { gracePeriodSeconds: 0 });
+      const again = await eventually(async () => {
+        const p = (await listPods(api)).find((x) => x.metadata?.name === 'db-0');
+        return p && p.metadata?.uid !== before?.metadata?.uid ? p : undefined;
+      });
+      expect(again.spec?.containers[0]?.image).toBe('nginx');
+      expect(again.metadata?.labels?.['controller-revision-hash']).toBe(
+        before?.metadata?.labels?.['controller-revision-hash'],
+      );
+    } finally {
+      stop();
+    }
+  });
+
+  it('records SuccessfulCreate and SuccessfulDelete events on the set', async () => {
+    const api = await cluster();
+    await sets(api).create('default', newSet(1, 'Parallel'));
+    await podsNamed(api, ['db-0']);
+    await sets(api).guaranteedUpdate('default', 'db', (cur) => {
+      const st = cur as StatefulSet;
+      if (st.spec) st.spec.replicas = 0;
+      return st;
+    });
+    const events = await eventually(async () => {
+      const items = (await api.registry('', 'v1', 'events').list('default')).items as Event[];
+      return items.length >= 2 ? items : undefined;
+    });
+    const byReason = Object.fromEntries(events.map((e) => [e.reason, e]));
+    expect(byReason['SuccessfulCreate']).toMatchObject({
+      type: 'Normal',
+      message: 'create Pod db-0 in StatefulSet db successful',
+      source: { component: 'statefulset-controller' },
+      involvedObject: { kind: 'StatefulSet', apiVersion: 'apps/v1', name: 'db', namespace: 'default' },
+    });
+    expect(byReason['SuccessfulDelete']?.message).toBe('delete Pod db-0 in StatefulSet db successful');
+  });
+
+  it('with a fake clock: waits for each pod to be ready for minReadySeconds before the next', async () => {
+    const clock = new FakeClock(Date.parse('2024-01-01T00:00:00Z'));
+    const api = await cluster(clock);
+    const s = newSet(2);
+    if (s.spec) s.spec.minReadySeconds = 10;
+    await sets(api).create('default', s);
+    const [db0] = await podsNamed(api, ['db-0']);
+    if (!db0) throw new Error('no db-0');
+    await setPodReady(api, db0, true, new Date(clock.now()));
+    await clock.advance(9_000);
+    await stays(api, ['db-0']);
+    expect((await statusOf(api))?.availableReplicas).toBe(0);
+    await clock.advance(2_000);
+    await podsNamed(api, ['db-0', 'db-1']);
+    expect(await statusOf(api)).toMatchObject({ readyReplicas: 1, availableReplicas: 1 });
   });
 });

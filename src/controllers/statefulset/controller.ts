@@ -1,13 +1,16 @@
 /**
- * StatefulSet controller (upstream's pkg/controller/statefulset), level-triggered: each sync
- * claims the set's pods (only pods whose name makes them members may be adopted), carries out
- * `planStatefulSet` and writes status with the current and update revisions. Pod names are
- * fixed, so a repeated create just meets AlreadyExists: no expectations are needed.
+ * StatefulSet controller (upstream's pkg/controller/statefulset), level-triggered:
  *
- * ControllerRevision objects are not kept: revisions are named from the template hash, and pods
- * recreated below a partition get the update template (upstream restores the current one).
+ *   watch StatefulSets ─┐
+ *   watch Pods ─────────┴→ queue(ns/name) → sync:
+ *     claim pods (only members by name may be adopted) and ControllerRevisions
+ *     → current and update revisions (planUpdateRevision: create, reuse, or renumber on rollback)
+ *     → planStatefulSet → create pods at their revision's template / delete
+ *     → status (revisions, counts, collisionCount) → prune history beyond revisionHistoryLimit
+ *
+ * Pod names are fixed, so a repeated create just meets AlreadyExists: no expectations needed.
  */
-import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
+import type { ControllerRevision, StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { isAlreadyExists, isNotFound } from '../../apimachinery/errors.js';
 import {
@@ -18,18 +21,34 @@ import {
 import type { Api } from '../../apiserver/api.js';
 import type { ObjectEvent } from '../../apiserver/generic-registry/store.js';
 import { semanticEqual } from '../../apis/meta/equality.js';
+import {
+  type EventRecorder,
+  newControllerRecorder,
+  referenceTo,
+} from '../../client/record/event-recorder.js';
+import { type Clock, realClock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
+import { ControllerHistory, sortControllerRevisions } from '../history/controller-history.js';
 import { controllerRefOf, isPodReady, keyOf, splitKey } from '../replicaset/controller-utils.js';
 import { claimObjects } from '../replicaset/ref-manager.js';
 import { WorkQueue, startWorkers } from '../replicaset/worker.js';
 import { runWatch } from '../watch-loop.js';
-import { newStatefulSetPod, parentAndOrdinal, revisionName } from './identity.js';
+import { newStatefulSetPod, parentAndOrdinal } from './identity.js';
 import { type StatefulSetAction, planStatefulSet } from './plan.js';
+import {
+  applyRevision,
+  findCurrentRevision,
+  planUpdateRevision,
+  revisionsToTruncate,
+  statefulSetParent,
+} from './revisions.js';
 
 export interface StatefulSetControllerOptions {
   api: Api;
   logger: Logger;
-  now?: () => Date;
+  clock?: Clock;
+  /** Events as `statefulset-controller` (default: written through `api`). */
+  recorder?: EventRecorder;
   workers?: number;
 }
 
@@ -41,14 +60,25 @@ const selectorOf = (sts: StatefulSet): Selector => {
   }
 };
 
+interface Revisions {
+  current: ControllerRevision;
+  update: ControllerRevision;
+  collisionCount: number;
+}
+
 export class StatefulSetController {
-  private readonly now: () => Date;
+  private readonly clock: Clock;
   private readonly queue: WorkQueue;
+  private readonly recorder: EventRecorder;
+  private readonly history: ControllerHistory;
   private readonly sets = new Map<string, StatefulSet>();
 
   constructor(private readonly o: StatefulSetControllerOptions) {
-    this.now = o.now ?? (() => new Date());
-    this.queue = new WorkQueue({ now: () => this.now().getTime() });
+    this.clock = o.clock ?? realClock;
+    this.queue = new WorkQueue({ clock: this.clock });
+    this.recorder =
+      o.recorder ?? newControllerRecorder(o.api, 'statefulset-controller', o.logger, this.clock);
+    this.history = new ControllerHistory(o.api);
   }
 
   private get registry() {
@@ -103,35 +133,105 @@ export class StatefulSetController {
     const all = (await this.pods.list(ns)).items as Pod[];
     // Only members by name may be adopted (isMemberOf).
     const candidates = all.filter((p) => controllerRefOf(p.metadata) || parentAndOrdinal(p)[0] === name);
-    const owner = { obj: sts, apiVersion: 'apps/v1', kind: 'StatefulSet', selector: selectorOf(sts) };
-    const pods = await claimObjects(this.pods, candidates, owner);
-    const updateRevision = revisionName(sts);
-    const currentRevision = sts.status?.currentRevision || updateRevision;
-    const plan = planStatefulSet(sts, pods, currentRevision, updateRevision, this.now());
-    for (const action of plan.actions) await this.carryOut(sts, action, updateRevision);
-    if (plan.recheckAfterMs !== undefined) this.queue.addAfter(key, plan.recheckAfterMs);
-    await this.writeStatus(sts, plan.status);
+    const selector = selectorOf(sts);
+    const pods = await claimObjects(this.pods, candidates, { ...statefulSetParent(sts), selector });
+    const sorted = sortControllerRevisions(await this.history.list(statefulSetParent(sts), selector));
+    const revisions = await this.revisions(sts, sorted);
+    const current = revisions.current.metadata?.name ?? '';
+    const update = revisions.update.metadata?.name ?? '';
+    const plan = planStatefulSet(sts, pods, current, update, new Date(this.clock.now()));
+    try {
+      for (const action of plan.actions) await this.carryOut(sts, action, revisions);
+    } finally {
+      if (plan.recheckAfterMs !== undefined) this.queue.addAfter(key, plan.recheckAfterMs);
+      await this.writeStatus(sts, { ...plan.status, collisionCount: revisions.collisionCount });
+      const live = [current, update];
+      for (const rev of revisionsToTruncate(sts, pods, sorted, live)) await this.history.delete(rev);
+    }
   }
 
-  private async carryOut(sts: StatefulSet, action: StatefulSetAction, revision: string): Promise<void> {
-    const ns = sts.metadata?.namespace ?? '';
-    switch (action.type) {
+  /** getStatefulSetRevisions: the current and update revisions, the update one written if new. */
+  private async revisions(sts: StatefulSet, sorted: ControllerRevision[]): Promise<Revisions> {
+    const step = planUpdateRevision(sts, sorted);
+    let update: ControllerRevision;
+    let collisionCount = sts.status?.collisionCount ?? 0;
+    switch (step.kind) {
+      case 'existing':
+        update = step.revision;
+        break;
+      case 'renumber':
+        update = await this.history.setRevision(step.revision, step.to);
+        break;
       case 'create':
+        ({ revision: update, collisionCount } = await this.history.create(
+          statefulSetParent(sts),
+          step.revision,
+          collisionCount,
+        ));
+        break;
+    }
+    return { current: findCurrentRevision(sts, sorted) ?? update, update, collisionCount };
+  }
+
+  private async carryOut(sts: StatefulSet, action: StatefulSetAction, revisions: Revisions): Promise<void> {
+    const ns = sts.metadata?.namespace ?? '';
+    const ref = referenceTo(sts, 'apps/v1', 'StatefulSet');
+    const setName = sts.metadata?.name ?? '';
+    switch (action.type) {
+      case 'create': {
+        const rev = action.revision === 'current' ? revisions.current : revisions.update;
+        const pod = newStatefulSetPod(applyRevision(sts, rev), action.ordinal, rev.metadata?.name ?? '');
+        const podName = pod.metadata?.name ?? '';
         try {
-          await this.pods.create(ns, newStatefulSetPod(sts, action.ordinal, revision));
+          await this.pods.create(ns, pod);
         } catch (err) {
-          if (!isAlreadyExists(err)) throw err;
+          if (isAlreadyExists(err)) return;
+          void this.recorder.event(
+            ref,
+            'Warning',
+            'FailedCreate',
+            `create Pod ${podName} in StatefulSet ${setName} failed error: ${errorMessage(err)}`,
+          );
+          throw err;
         }
+        void this.recorder.event(
+          ref,
+          'Normal',
+          'SuccessfulCreate',
+          `create Pod ${podName} in StatefulSet ${setName} successful`,
+        );
         return;
-      case 'delete':
+      }
+      case 'delete': {
+        const podName = action.pod.metadata?.name ?? '';
+        if (action.failed) {
+          void this.recorder.event(
+            ref,
+            'Warning',
+            'RecreatingFailedPod',
+            `StatefulSet ${ns}/${setName} is recreating failed Pod ${podName}`,
+          );
+        }
         try {
-          await this.pods.delete(ns, action.pod.metadata?.name ?? '', {
-            preconditions: { uid: action.pod.metadata?.uid ?? '' },
-          });
+          await this.pods.delete(ns, podName, { preconditions: { uid: action.pod.metadata?.uid ?? '' } });
         } catch (err) {
-          if (!isNotFound(err)) throw err;
+          if (isNotFound(err)) return;
+          void this.recorder.event(
+            ref,
+            'Warning',
+            'FailedDelete',
+            `delete Pod ${podName} in StatefulSet ${setName} failed error: ${errorMessage(err)}`,
+          );
+          throw err;
         }
+        void this.recorder.event(
+          ref,
+          'Normal',
+          'SuccessfulDelete',
+          `delete Pod ${podName} in StatefulSet ${setName} successful`,
+        );
         return;
+      }
     }
   }
 
@@ -154,3 +254,5 @@ export class StatefulSetController {
     }
   }
 }
+
+const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));

@@ -2,12 +2,11 @@
  * StatefulSet pod identity (upstream's stateful_set_utils.go): pods are `<set>-<ordinal>`, carry
  * the `statefulset.kubernetes.io/pod-name`, `apps.kubernetes.io/pod-index` and
  * `controller-revision-hash` labels, and take their hostname from their name and their subdomain
- * from `spec.serviceName`. Revisions are named `<set>-<hash of the template>`.
+ * from `spec.serviceName`.
  */
 import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { newControllerRef, podFromTemplate } from '../replicaset/controller-utils.js';
-import { computeHash } from '../deployment/util.js';
 
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
@@ -24,10 +23,6 @@ export function parentAndOrdinal(pod: Pod): [parent: string, ordinal: number] {
 }
 
 export const ordinalOf = (pod: Pod): number => parentAndOrdinal(pod)[1];
-
-/** The name of the revision the current template stands for. */
-export const revisionName = (sts: StatefulSet): string =>
-  `${sts.metadata?.name ?? ''}-${computeHash(sts.spec?.template, sts.status?.collisionCount ?? 0)}`;
 
 export const podRevision = (pod: Pod): string => pod.metadata?.labels?.[REVISION_LABEL] ?? '';
 

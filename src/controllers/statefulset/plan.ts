@@ -11,7 +11,13 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { isPodAvailable, isPodReady, isPodTerminating } from '../replicaset/controller-utils.js';
 import { ordinalOf, podRevision } from './identity.js';
 
-export type StatefulSetAction = { type: 'create'; ordinal: number } | { type: 'delete'; pod: Pod };
+/**
+ * `create` names the revision the new pod gets (newVersionedStatefulSetPod: below the partition
+ * the current one); `delete` of a failed pod is its recreation (RecreatingFailedPod).
+ */
+export type StatefulSetAction =
+  | { type: 'create'; ordinal: number; revision: 'current' | 'update' }
+  | { type: 'delete'; pod: Pod; failed?: boolean };
 
 export interface StatefulSetPlan {
   actions: StatefulSetAction[];
@@ -54,12 +60,31 @@ export function computeStatus(
     if (podRevision(p) === currentRevision) st.currentReplicas = (st.currentReplicas ?? 0) + 1;
     if (podRevision(p) === updateRevision) st.updatedReplicas = (st.updatedReplicas ?? 0) + 1;
   }
-  // completeRollingUpdate: once every pod is updated and ready, the update revision is current.
-  if (st.updatedReplicas === st.replicas && st.readyReplicas === st.replicas) {
+  // completeRollingUpdate: once every pod is updated and ready, the update revision is current
+  // (OnDelete leaves the current revision as it was).
+  if (
+    sts.spec?.updateStrategy?.type === 'RollingUpdate' &&
+    st.updatedReplicas === st.replicas &&
+    st.readyReplicas === st.replicas
+  ) {
     st.currentRevision = updateRevision;
     st.currentReplicas = st.updatedReplicas;
   }
   return st;
+}
+
+/**
+ * newVersionedStatefulSetPod's choice: with a RollingUpdate, ordinals below the partition (or,
+ * without rollingUpdate settings, below start + currentReplicas) are created at the current
+ * revision; every other pod at the update revision.
+ */
+export function revisionForNewPod(sts: StatefulSet, ordinal: number, start: number): 'current' | 'update' {
+  const strategy = sts.spec?.updateStrategy;
+  const rolling = strategy?.type === 'RollingUpdate';
+  if (rolling && !strategy.rollingUpdate && ordinal < start + (sts.status?.currentReplicas ?? 0))
+    return 'current';
+  if (strategy?.rollingUpdate && ordinal < start + (strategy.rollingUpdate.partition ?? 0)) return 'current';
+  return 'update';
 }
 
 export function planStatefulSet(
@@ -90,13 +115,13 @@ export function planStatefulSet(
   for (let ord = start; ord < end; ord++) {
     const pod = slots.get(ord);
     if (!pod) {
-      actions.push({ type: 'create', ordinal: ord });
+      actions.push({ type: 'create', ordinal: ord, revision: revisionForNewPod(sts, ord, start) });
       if (monotonic) return plan;
       continue;
     }
     if (isFinished(pod) && !isPodTerminating(pod)) {
       // Deleted now, recreated on the next pass.
-      actions.push({ type: 'delete', pod });
+      actions.push({ type: 'delete', pod, failed: true });
       if (monotonic) return plan;
       continue;
     }

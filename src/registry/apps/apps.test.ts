@@ -222,3 +222,83 @@ describe('StatefulSets, ReplicaSets and ReplicationControllers', () => {
     expect(res.find((x) => x.name === 'deployments')?.shortNames).toEqual(['deploy']);
   });
 });
+
+describe('apps/v1 ControllerRevisions', () => {
+  const path = `${base}/controllerrevisions`;
+  const revision = (name: string, extra: Record<string, unknown> = {}) => ({
+    apiVersion: 'apps/v1',
+    kind: 'ControllerRevision',
+    metadata: {
+      name,
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: 'u1', controller: true },
+      ],
+    },
+    data: { spec: { template: { $patch: 'replace' } } },
+    revision: 1,
+    ...extra,
+  });
+
+  it('requires data, refuses a negative revision, and keeps data immutable while the revision may change', async () => {
+    const noData = await s.request('POST', path, { ...revision('r0'), data: undefined });
+    expect(noData.status).toBe(422);
+    expect(noData.json['message']).toContain('data: Required value');
+    const negative = await s.request('POST', path, revision('r0', { revision: -1 }));
+    expect(negative.status).toBe(422);
+    expect(negative.json['message']).toContain('revision: Invalid value: -1');
+    expect((await s.request('POST', path, revision('r1'))).status).toBe(201);
+    const renumbered = await s.request(
+      'PATCH',
+      `${path}/r1`,
+      { revision: 3 },
+      {
+        'content-type': 'application/merge-patch+json',
+      },
+    );
+    expect(renumbered.status).toBe(200);
+    expect(renumbered.json['revision']).toBe(3);
+    const changed = await s.request(
+      'PATCH',
+      `${path}/r1`,
+      { data: { other: true } },
+      {
+        'content-type': 'application/merge-patch+json',
+      },
+    );
+    expect(changed.status).toBe(422);
+    expect(changed.json['message']).toContain('data: Invalid value');
+    expect(changed.json['message']).toContain('field is immutable');
+  });
+
+  it('prints NAME CONTROLLER REVISION AGE, and is in discovery and the OpenAPI documents', async () => {
+    await s.request('POST', path, revision('r2', { revision: 2 }));
+    const r = await s.request('GET', `${path}/r2`, undefined, {
+      Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io',
+    });
+    const cols = (r.json['columnDefinitions'] as { name: string }[]).map((c) => c.name);
+    expect(cols).toEqual(['Name', 'Controller', 'Revision', 'Age']);
+    expect((r.json['rows'] as { cells: unknown[] }[])[0]?.cells.slice(0, 3)).toEqual([
+      'r2',
+      'statefulset.apps/web',
+      2,
+    ]);
+    const disc = await s.request('GET', '/apis/apps/v1');
+    const res = disc.json['resources'] as {
+      name: string;
+      kind: string;
+      namespaced: boolean;
+      verbs: string[];
+    }[];
+    expect(res.find((x) => x.name === 'controllerrevisions')).toMatchObject({
+      kind: 'ControllerRevision',
+      namespaced: true,
+    });
+    const v3 = await s.request('GET', '/openapi/v3/apis/apps/v1');
+    expect(v3.status).toBe(200);
+    const schemas = (v3.json['components'] as { schemas: Record<string, unknown> }).schemas;
+    expect(schemas['io.k8s.api.apps.v1.ControllerRevision']).toBeDefined();
+    expect(Object.keys(v3.json['paths'] as object)).toContain(
+      '/apis/apps/v1/namespaces/{namespace}/controllerrevisions/{name}',
+    );
+  });
+});
