@@ -13,11 +13,13 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ObjectEvent } from '../apiserver/generic-registry/store.js';
 import { type SchedulerCache, isTerminal } from './cache/cache.js';
 import { nodeUpdateEvents } from './queue/cluster-event.js';
+import type { Nominator } from './queue/nominator.js';
 import { type SchedulingQueue, podKey } from './queue/scheduling-queue.js';
 
 export interface EventHandlerState {
   cache: SchedulerCache;
   queue: SchedulingQueue;
+  nominator: Nominator;
   /** Unassigned pods this scheduler is responsible for, latest version, by UID. */
   pending: Map<string, Pod>;
   services: Map<string, Map<string, Service>>;
@@ -32,6 +34,7 @@ const schedulerNameOf = (pod: Pod): string => pod.spec?.schedulerName || 'defaul
 
 function removePod(s: EventHandlerState, pod: Pod): void {
   const key = podKey(pod);
+  s.nominator.delete(pod);
   if (s.pending.delete(key)) s.queue.delete(pod);
   if (s.cache.getPod(key)) {
     s.cache.removePod(pod);
@@ -45,6 +48,7 @@ export function onPodEvent(s: EventHandlerState, e: ObjectEvent): void {
   if (e.type === 'DELETED') return removePod(s, pod);
   if (pod.spec?.nodeName) {
     if (s.pending.delete(key)) s.queue.delete(pod);
+    s.nominator.delete(pod);
     if (isTerminal(pod)) return removePod(s, pod);
     const old = s.cache.getPod(key);
     const wasAssumed = s.cache.isAssumed(pod);
@@ -62,6 +66,8 @@ export function onPodEvent(s: EventHandlerState, e: ObjectEvent): void {
   if (!s.schedulerNames.has(schedulerNameOf(pod))) return;
   const old = s.pending.get(key);
   s.pending.set(key, pod);
+  if (old) s.nominator.update(old, pod);
+  else s.nominator.add(pod);
   // Being bound right now: the binding cycle owns it.
   if (s.cache.isAssumed(pod)) return;
   if (old) s.queue.update(old, pod);

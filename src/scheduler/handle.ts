@@ -36,7 +36,7 @@ export const emptySnapshot: Snapshot = { nodeInfos: () => [], get: () => undefin
 
 /** The one thing a handle needs from its profile's framework (set once the framework is built). */
 export interface FilterRunner {
-  runFilterPlugins(state: CycleState, pod: Pod, node: NodeInfo): Status;
+  runFilterPluginsWithNominatedPods(state: CycleState, pod: Pod, node: NodeInfo): Status;
 }
 
 export class Handle implements SchedulerHandle {
@@ -57,9 +57,12 @@ export class Handle implements SchedulerHandle {
     return this.o.snapshot.current;
   }
 
-  /** Runs the profile's Filter plugins for the pod on a node (what DefaultPreemption asks). */
+  /**
+   * Runs the profile's Filter plugins for the pod on a node, nominated pods counted (what
+   * DefaultPreemption asks).
+   */
   runFilterPlugins(state: CycleState, pod: Pod, node: NodeInfo): Status {
-    return this.framework ? this.framework.runFilterPlugins(state, pod, node) : success();
+    return this.framework ? this.framework.runFilterPluginsWithNominatedPods(state, pod, node) : success();
   }
 
   podDisruptionBudgets(): PodDisruptionBudget[] {

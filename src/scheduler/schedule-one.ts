@@ -19,6 +19,7 @@ import type { Framework } from './framework/runtime.js';
 import { isRejected, statusMessage } from './framework/status.js';
 import type { SnapshotHolder } from './handle.js';
 import { type FailureReason, updatePodScheduledFalse } from './pod-status.js';
+import type { Nominator } from './queue/nominator.js';
 import { type SchedulingQueue, podKey } from './queue/scheduling-queue.js';
 import { postFilterStatuses, schedulePod } from './schedule-pod.js';
 import type { Clock } from './util/clock.js';
@@ -30,6 +31,7 @@ export interface ScheduleContext {
   random: () => number;
   cache: SchedulerCache;
   queue: SchedulingQueue;
+  nominator: Nominator;
   snapshot: SnapshotHolder;
   recorder: EventRecorder;
   frameworks: ReadonlyMap<string, Framework>;
@@ -108,6 +110,8 @@ export async function scheduleOne(ctx: ScheduleContext, info: QueuedPodInfo): Pr
   const host = result.host;
   const assumed: Pod = { ...pod, spec: { ...(pod.spec ?? { containers: [] }), nodeName: host } };
   ctx.cache.assumePod(assumed);
+  // The pod takes its room for real now: no longer held as a nomination.
+  ctx.nominator.delete(pod);
   const reserved = fwk.runReservePluginsReserve(state, assumed, host);
   if (reserved.code !== 'Success') {
     fwk.runReservePluginsUnreserve(state, assumed, host);
@@ -171,6 +175,10 @@ async function handleFailure(
 ): Promise<void> {
   const pod = info.pod;
   const latest = ctx.pending.get(podKey(pod));
+  // Preemption's nomination ('' clears) holds the room its victims leave, for this pod.
+  if (f.nominatedNodeName !== undefined && latest && !latest.spec?.nodeName) {
+    ctx.nominator.add(latest, f.nominatedNodeName);
+  }
   if (latest && !latest.spec?.nodeName) {
     ctx.queue.addUnschedulableIfNotPresent({ ...info, pod: latest, unschedulablePlugins: f.plugins });
   } else {

@@ -112,7 +112,7 @@ function findNodesThatFitPod(
   const nominated = pod.status?.nominatedNodeName;
   const nominatedInfo = nominated ? snapshot.get(nominated) : undefined;
   if (nominatedInfo && (!pre.result?.nodeNames || pre.result.nodeNames.has(nominated ?? ''))) {
-    const s = fwk.runFilterPlugins(state, pod, nominatedInfo);
+    const s = fwk.runFilterPluginsWithNominatedPods(state, pod, nominatedInfo);
     if (s.code === 'Success') return { feasible: [nominatedInfo], diagnosis };
   }
   let nodes = allNodes;
@@ -133,7 +133,7 @@ function findNodesThatFitPod(
     if (!node) continue;
     processed++;
     const s = fwk.hasFilterPlugins()
-      ? fwk.runFilterPlugins(state, pod, node)
+      ? fwk.runFilterPluginsWithNominatedPods(state, pod, node)
       : { code: 'Success' as const, reasons: [] };
     if (s.code === 'Success') {
       feasible.push(node);

@@ -19,6 +19,7 @@ import { newNodeInfo } from './framework/node-info.js';
 import { Framework } from './framework/runtime.js';
 import { Handle, type SnapshotHolder, emptySnapshot } from './handle.js';
 import { runInformer } from './informer.js';
+import { Nominator } from './queue/nominator.js';
 import { SchedulingQueue } from './queue/scheduling-queue.js';
 import { type ScheduleContext, scheduleOne } from './schedule-one.js';
 import { type Clock, realClock } from './util/clock.js';
@@ -44,6 +45,7 @@ export class Scheduler {
   readonly cache: SchedulerCache;
   readonly queue: SchedulingQueue;
   readonly frameworks = new Map<string, Framework>();
+  readonly nominator = new Nominator();
   private readonly ctx: ScheduleContext;
   private readonly state: handlers.EventHandlerState;
   private readonly clock: Clock;
@@ -64,7 +66,13 @@ export class Scheduler {
         namespaces: () => [...namespaces.values()],
         now: () => new Date(this.clock.now()),
       });
-      const fwk = new Framework({ profile, registry: o.registry, handle });
+      const fwk = new Framework({
+        profile,
+        registry: o.registry,
+        handle,
+        nominator: this.nominator,
+        newNodeInfo: o.newNodeInfo ?? newNodeInfo,
+      });
       handle.framework = fwk;
       this.frameworks.set(profile.schedulerName, fwk);
     }
@@ -86,6 +94,7 @@ export class Scheduler {
     this.state = {
       cache: this.cache,
       queue: this.queue,
+      nominator: this.nominator,
       pending,
       services,
       pdbs,
@@ -99,6 +108,7 @@ export class Scheduler {
       random: o.random ?? Math.random,
       cache: this.cache,
       queue: this.queue,
+      nominator: this.nominator,
       snapshot,
       recorder: new EventRecorder({
         api: o.api,

@@ -7,10 +7,11 @@
  *     → forget (bind failed)        → expired (never confirmed within the TTL)
  *
  * A pod being deleted keeps its resources until the DELETED event; a terminal pod (Succeeded,
- * Failed) holds none. Snapshots rebuild only the NodeInfos whose node or pods changed.
+ * Failed) holds none. Snapshots rebuild only the NodeInfos whose node or pods changed, and
+ * carry a change log (`Snapshot.changes`) so plugins can update their own counts incrementally.
  */
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import type { NodeInfo, Snapshot } from '../framework/interface.js';
+import type { NodeInfo, Snapshot, SnapshotChanges } from '../framework/interface.js';
 import { type Clock, realClock } from '../util/clock.js';
 import { interleaveByZone, zoneKey } from './node-tree.js';
 
@@ -36,6 +37,15 @@ interface NodeEntry {
   info?: NodeInfo;
 }
 
+/** How many snapshot generations the change log remembers. */
+const changeLogLength = 1024;
+
+/** Upstream's podWithAffinity / podWithRequiredAntiAffinity. */
+const hasPodAffinity = (pod: Pod): boolean =>
+  !!(pod.spec?.affinity?.podAffinity || pod.spec?.affinity?.podAntiAffinity);
+const hasRequiredAntiAffinity = (pod: Pod): boolean =>
+  !!pod.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length;
+
 const uidOf = (pod: Pod): string => pod.metadata?.uid ?? `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 const nameOf = (n: Node): string => n.metadata?.name ?? '';
 
@@ -51,6 +61,16 @@ export class SchedulerCache {
   /** The last snapshot, and the nodes changed since (their NodeInfo dropped): see snapshot(). */
   private last: { infos: NodeInfo[]; index: Map<string, number>; snapshot: Snapshot } | undefined;
   private readonly changed = new Set<string>();
+  /** The change log of the current lineage: the nodes each generation replaced. */
+  private lineage: object = {};
+  private generation = 0;
+  private log: { generation: number; names: string[] }[] = [];
+  /** Changes after this generation are all in the log. */
+  private logFloor = 0;
+  /** Nodes with pods that have pod (anti-)affinity, and the subset with required anti-affinity. */
+  private readonly withAffinity = new Set<string>();
+  private readonly withRequiredAnti = new Set<string>();
+  private affinityLists: { any: string[]; requiredAnti: string[] } | undefined;
 
   constructor(private readonly o: SchedulerCacheOptions) {
     this.clock = o.clock ?? realClock;
@@ -220,29 +240,88 @@ export class SchedulerCache {
         if (i === undefined || !e?.node) continue; // pods naming a node the cache does not have
         e.info ??= this.o.newNodeInfo(e.node, [...e.pods.values()]);
         infos[i] = e.info;
+        this.trackAffinity(name, e.info);
+      }
+      this.generation++;
+      this.log.push({ generation: this.generation, names: [...this.changed] });
+      if (this.log.length > changeLogLength) {
+        const dropped = this.log.splice(0, this.log.length - changeLogLength / 2);
+        this.logFloor = dropped[dropped.length - 1]?.generation ?? this.logFloor;
       }
     } else {
       infos = [];
       index = new Map();
+      this.withAffinity.clear();
+      this.withRequiredAnti.clear();
+      this.affinityLists = undefined;
       for (const name of this.order) {
         const e = this.nodes.get(name);
         if (!e?.node) continue;
         e.info ??= this.o.newNodeInfo(e.node, [...e.pods.values()]);
         index.set(name, infos.length);
         infos.push(e.info);
+        this.trackAffinity(name, e.info);
       }
+      // A new lineage: counts kept for the old one must be rebuilt.
+      this.generation++;
+      this.lineage = {};
+      this.log = [];
+      this.logFloor = this.generation;
     }
     this.changed.clear();
-    const byIndex = index;
-    const frozen = infos;
-    const snapshot: Snapshot = {
-      nodeInfos: () => frozen,
-      get: (name) => {
-        const i = byIndex.get(name);
-        return i === undefined ? undefined : frozen[i];
-      },
-    };
+    this.affinityLists ??= { any: [...this.withAffinity], requiredAnti: [...this.withRequiredAnti] };
+    const snapshot = this.newSnapshot(infos, index, this.affinityLists);
     this.last = { infos, index, snapshot };
     return snapshot;
+  }
+
+  private trackAffinity(name: string, info: NodeInfo): void {
+    const any = info.pods.some((p) => hasPodAffinity(p.pod));
+    const anti = any && info.pods.some((p) => hasRequiredAntiAffinity(p.pod));
+    if (any !== this.withAffinity.has(name) || anti !== this.withRequiredAnti.has(name)) {
+      this.affinityLists = undefined;
+      if (any) this.withAffinity.add(name);
+      else this.withAffinity.delete(name);
+      if (anti) this.withRequiredAnti.add(name);
+      else this.withRequiredAnti.delete(name);
+    }
+  }
+
+  private newSnapshot(
+    infos: NodeInfo[],
+    index: Map<string, number>,
+    affinity: { any: string[]; requiredAnti: string[] },
+  ): Snapshot {
+    const get = (name: string): NodeInfo | undefined => {
+      const i = index.get(name);
+      return i === undefined ? undefined : infos[i];
+    };
+    const list = (names: string[]) => {
+      let out: NodeInfo[] | undefined;
+      return () => (out ??= names.map(get).filter((n): n is NodeInfo => n !== undefined));
+    };
+    const { generation, lineage, log } = this;
+    const floor = () => this.logFloor;
+    const changes: SnapshotChanges = {
+      lineage,
+      generation,
+      since: (from) => {
+        if (from > generation || from < floor() || this.lineage !== lineage) return undefined;
+        const names = new Set<string>();
+        for (let i = log.length - 1; i >= 0; i--) {
+          const entry = log[i];
+          if (!entry || entry.generation <= from) break;
+          if (entry.generation <= generation) for (const n of entry.names) names.add(n);
+        }
+        return names;
+      },
+    };
+    return {
+      nodeInfos: () => infos,
+      get,
+      changes,
+      havePodsWithAffinity: list(affinity.any),
+      havePodsWithRequiredAntiAffinity: list(affinity.requiredAnti),
+    };
   }
 }

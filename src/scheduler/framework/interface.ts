@@ -20,7 +20,12 @@ export interface Status {
   plugin?: string;
 }
 
-export const success = (): Status => ({ code: 'Success', reasons: [] });
+/** Plugins return Success for almost every node: one shared, frozen value saves the allocations. */
+const successStatus: Status = Object.freeze({
+  code: 'Success',
+  reasons: Object.freeze([]) as unknown as string[],
+});
+export const success = (): Status => successStatus;
 export const skip = (): Status => ({ code: 'Skip', reasons: [] });
 export const unschedulable = (...reasons: string[]): Status => ({ code: 'Unschedulable', reasons });
 export const unresolvable = (...reasons: string[]): Status => ({
@@ -62,6 +67,30 @@ export interface NodeInfo {
 export interface Snapshot {
   nodeInfos(): NodeInfo[];
   get(nodeName: string): NodeInfo | undefined;
+  /**
+   * For plugins that keep counts across cycles: which NodeInfos changed between two snapshots
+   * of the same lineage. Absent on hand-built snapshots (plugins then count from scratch).
+   */
+  changes?: SnapshotChanges;
+  /** Nodes with pods that have pod affinity or anti-affinity (upstream's HavePodsWithAffinityNodeInfoList). */
+  havePodsWithAffinity?(): NodeInfo[];
+  /** Nodes with pods that have required pod anti-affinity terms. */
+  havePodsWithRequiredAntiAffinity?(): NodeInfo[];
+}
+
+/**
+ * Snapshots of one lineage (the cache's, while its node order holds) are numbered by a growing
+ * generation; each tells which nodes got a new NodeInfo (or lost theirs) since an earlier one.
+ */
+export interface SnapshotChanges {
+  /** The same object for every snapshot of the lineage. */
+  readonly lineage: object;
+  readonly generation: number;
+  /**
+   * Names of the nodes whose NodeInfo differs between the snapshot of `generation` and this one;
+   * undefined when that is no longer known (too old, or newer than this snapshot).
+   */
+  since(generation: number): Iterable<string> | undefined;
 }
 
 /** Per-cycle scratch space shared between a plugin's extension points (PreFilter → Filter). */
@@ -77,6 +106,18 @@ export class CycleState {
 
   read<T>(key: string): T | undefined {
     return this.data.get(key) as T | undefined;
+  }
+
+  /**
+   * A copy whose writes leave this one alone. Values are shared: a plugin updating its state in
+   * the copy (PreFilter extensions) writes a new value instead of mutating the shared one.
+   */
+  clone(): CycleState {
+    const c = new CycleState();
+    for (const [k, v] of this.data) c.data.set(k, v);
+    c.skipFilterPlugins = new Set(this.skipFilterPlugins);
+    c.skipScorePlugins = new Set(this.skipScorePlugins);
+    return c;
   }
 }
 
@@ -116,6 +157,12 @@ export interface PreFilterResult {
 
 export interface PreFilterPlugin extends Plugin {
   preFilter(state: CycleState, pod: Pod, nodes: NodeInfo[]): { result?: PreFilterResult; status: Status };
+  /**
+   * PreFilter extension (upstream's PreFilterExtensions.AddPod): update the state PreFilter wrote
+   * as if `podToAdd` ran on `nodeInfo` (which already holds it). The state is a clone: write a
+   * new value, never mutate the one read.
+   */
+  addPod?(state: CycleState, podToSchedule: Pod, podToAdd: Pod, nodeInfo: NodeInfo): Status;
 }
 
 export interface FilterPlugin extends Plugin {

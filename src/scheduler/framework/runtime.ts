@@ -4,7 +4,10 @@
  *
  *   PreFilter: Skip → the plugin's Filter is skipped; results' node sets are intersected;
  *              UnschedulableAndUnresolvable stops at once, Unschedulable after all ran.
- *   Filter:    first non-success per node wins.       Score: per plugin, normalize, × weight.
+ *   Filter:    first non-success per node wins; with nominated pods on the node (of equal or
+ *              higher priority) twice: with them (PreFilter states updated through AddPod),
+ *              then, if that passed, without them.
+ *   Score:     per plugin, normalize, × weight.
  *   Reserve:   on failure every Reserve plugin's Unreserve runs, in reverse order.
  *   Bind:      the first plugin not answering Skip binds.
  */
@@ -13,6 +16,7 @@ import type { PluginConfig, Profile } from '../apis/config/types.js';
 import { FrameworkConfigError, enabledPluginNames, pluginsForPoint, scoreWeights } from './expand-plugins.js';
 import { type QueueSortPlugin, isQueueSort } from './extensions.js';
 import * as fw from './interface.js';
+import { newNodeInfo } from './node-info.js';
 import { type NodePluginScores, runScorePlugins } from './score.js';
 import { asErrorStatus, isRejected, statusMessage, withPlugin } from './status.js';
 
@@ -27,11 +31,23 @@ export interface PreFilterOutcome {
   plugins: Set<string>;
 }
 
+/** Pods nominated to run on a node (the queue's nominator). */
+export interface PodNominator {
+  nominatedPodsForNode(nodeName: string): readonly Pod[];
+}
+
 export interface FrameworkOptions {
   profile: Profile;
   registry: Readonly<Record<string, fw.PluginFactory>>;
   handle: fw.Handle;
+  /** Default: no pod is nominated anywhere. */
+  nominator?: PodNominator;
+  /** How a NodeInfo with nominated pods added is built (the cache's builder). */
+  newNodeInfo?: (node: fw.NodeInfo['node'], pods: Pod[]) => NodeInfo;
 }
+
+const priorityOf = (pod: Pod): number => pod.spec?.priority ?? 0;
+const uidOf = (pod: Pod): string => pod.metadata?.uid ?? `${pod.metadata?.namespace}/${pod.metadata?.name}`;
 
 const argsFor = (config: readonly PluginConfig[], name: string): unknown =>
   config.find((c) => c.name === name)?.args;
@@ -48,8 +64,12 @@ export class Framework {
   private readonly reserves: fw.ReservePlugin[];
   private readonly binders: fw.BindPlugin[];
   private readonly weights: Map<string, number>;
+  private readonly nominator: PodNominator | undefined;
+  private readonly newNodeInfo: NonNullable<FrameworkOptions['newNodeInfo']>;
 
   constructor(o: FrameworkOptions) {
+    this.nominator = o.nominator;
+    this.newNodeInfo = o.newNodeInfo ?? newNodeInfo;
     const { profile } = o;
     this.profileName = profile.schedulerName;
     this.percentageOfNodesToScore = profile.percentageOfNodesToScore;
@@ -188,6 +208,54 @@ export class Framework {
       return withPlugin(s, pl.name);
     }
     return fw.success();
+  }
+
+  /**
+   * Filter with the node's nominated pods of equal or higher priority counted (upstream's
+   * RunFilterPluginsWithNominatedPods): they must fit next to the pod, and, since they may end
+   * up elsewhere, the pod must also fit without them (pod affinity to one of them, say).
+   */
+  runFilterPluginsWithNominatedPods(state: CycleState, pod: Pod, node: NodeInfo): Status {
+    const withNominated = this.addNominatedPods(state, pod, node);
+    if (!withNominated) return this.runFilterPlugins(state, pod, node);
+    if ('error' in withNominated) return withNominated.error;
+    const s = this.runFilterPlugins(withNominated.state, pod, withNominated.node);
+    if (s.code !== 'Success') return s;
+    return this.runFilterPlugins(state, pod, node);
+  }
+
+  /** The node and state with the nominated pods added; undefined when none is added. */
+  private addNominatedPods(
+    state: CycleState,
+    pod: Pod,
+    node: NodeInfo,
+  ): { state: CycleState; node: NodeInfo } | { error: Status } | undefined {
+    const candidates = this.nominator?.nominatedPodsForNode(node.node.metadata?.name ?? '');
+    if (!candidates?.length) return undefined;
+    const uid = uidOf(pod);
+    const nominated = candidates.filter((p) => priorityOf(p) >= priorityOf(pod) && uidOf(p) !== uid);
+    if (!nominated.length) return undefined;
+    const stateOut = state.clone();
+    const pods = node.pods.map((p) => p.pod);
+    let nodeOut = node;
+    for (const p of nominated) {
+      pods.push(p);
+      nodeOut = this.newNodeInfo(node.node, pods);
+      for (const pl of this.preFilters) {
+        if (!pl.addPod || stateOut.skipFilterPlugins.has(pl.name)) continue;
+        let s: Status;
+        try {
+          s = pl.addPod(stateOut, pod, p, nodeOut);
+        } catch (err) {
+          s = asErrorStatus(err, pl.name);
+        }
+        if (s.code !== 'Success') {
+          const msg = `running AddPod on PreFilter plugin "${pl.name}": ${statusMessage(s)}`;
+          return { error: { code: 'Error', reasons: [msg], plugin: pl.name } };
+        }
+      }
+    }
+    return { state: stateOut, node: nodeOut };
   }
 
   /** Runs PostFilter plugins until one succeeds (nominates) or errors. */

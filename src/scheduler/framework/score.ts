@@ -24,22 +24,19 @@ export function runScorePlugins(
   pod: Pod,
   nodes: fw.NodeInfo[],
 ): { scores: NodePluginScores[]; status: fw.Status } {
-  const totals: NodePluginScores[] = nodes.map((n) => ({
-    name: n.node.metadata?.name ?? '',
-    scores: [],
-    totalScore: 0,
-  }));
+  const names = nodes.map((n) => n.node.metadata?.name ?? '');
+  const totals: NodePluginScores[] = names.map((name) => ({ name, scores: [], totalScore: 0 }));
   for (const pl of plugins) {
     if (state.skipScorePlugins.has(pl.name)) continue;
-    const list: fw.NodeScore[] = [];
+    const list: fw.NodeScore[] = new Array<fw.NodeScore>(nodes.length);
     try {
-      for (const node of nodes) {
-        const { score, status } = pl.score(state, pod, node);
+      for (let i = 0; i < nodes.length; i++) {
+        const { score, status } = pl.score(state, pod, nodes[i] as fw.NodeInfo);
         if (status.code !== 'Success') {
           const msg = `plugin "${pl.name}" failed with: ${statusMessage(status)}`;
           return { scores: [], status: { code: 'Error', reasons: [msg], plugin: pl.name } };
         }
-        list.push({ name: node.node.metadata?.name ?? '', score });
+        list[i] = { name: names[i] ?? '', score };
       }
       const ns = pl.normalizeScore?.(state, pod, list);
       if (ns && ns.code !== 'Success') {
@@ -50,7 +47,8 @@ export function runScorePlugins(
       return { scores: [], status: asErrorStatus(err, pl.name) };
     }
     const weight = weights.get(pl.name) ?? 1;
-    for (const [i, ns] of list.entries()) {
+    for (let i = 0; i < list.length; i++) {
+      const ns = list[i] as fw.NodeScore;
       if (ns.score < fw.minNodeScore || ns.score > fw.maxNodeScore) {
         const msg =
           `plugin "${pl.name}" returns an invalid score ${ns.score}, it should in the range of ` +

@@ -32,15 +32,30 @@ export function calculatePriority(sumScores: number, numContainers: number): num
   return Math.trunc((maxNodeScore * (clamped - minThreshold)) / (maxThreshold - minThreshold));
 }
 
+/** How many of `allNodes` have `image`, counted once per snapshot (upstream's ImageStateSummary.NumNodes). */
+const spreadMemo = new WeakMap<readonly NodeInfo[], Map<string, number>>();
+
+function nodesWithImage(allNodes: readonly NodeInfo[], image: string): number {
+  let byImage = spreadMemo.get(allNodes);
+  if (!byImage) spreadMemo.set(allNodes, (byImage = new Map()));
+  let n = byImage.get(image);
+  if (n === undefined) {
+    n = 0;
+    for (const info of allNodes) if (info.imageSizes.has(image)) n++;
+    byImage.set(image, n);
+  }
+  return n;
+}
+
 export function sumImageScores(node: NodeInfo, pod: Pod, allNodes: readonly NodeInfo[]): number {
+  if (node.imageSizes.size === 0) return 0;
   const containers = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
   let sum = 0;
   for (const c of containers) {
     const image = normalizedImageName(c.image ?? '');
     const size = node.imageSizes.get(image);
     if (size === undefined) continue;
-    const numNodes = allNodes.filter((n) => n.imageSizes.has(image)).length;
-    sum += Math.trunc(size * (numNodes / allNodes.length));
+    sum += Math.trunc(size * (nodesWithImage(allNodes, image) / allNodes.length));
   }
   return sum;
 }
@@ -51,8 +66,10 @@ export class ImageLocality implements ScorePlugin {
   constructor(private readonly handle: Handle) {}
 
   score(_state: CycleState, pod: Pod, node: NodeInfo): { score: number; status: Status } {
-    const all = this.handle.snapshot().nodeInfos();
     const numContainers = (pod.spec?.initContainers?.length ?? 0) + (pod.spec?.containers?.length ?? 0);
+    // No image on the node: the sum is 0, which maps to 0 (with at least one container).
+    if (node.imageSizes.size === 0 && numContainers > 0) return { score: 0, status: success() };
+    const all = this.handle.snapshot().nodeInfos();
     return { score: calculatePriority(sumImageScores(node, pod, all), numContainers), status: success() };
   }
 }

@@ -24,6 +24,7 @@ import {
 import {
   type NamespaceLister,
   type PodAffinityInfo,
+  existingPodAffinityInfo,
   mergeNamespaces,
   namespaceLabels,
   podAffinityInfo,
@@ -51,6 +52,12 @@ export class TopologyCounts {
     else this.counts.set(pair, n);
   }
 
+  clone(): TopologyCounts {
+    const c = new TopologyCounts();
+    for (const [k, v] of this.counts) c.counts.set(k, v);
+    return c;
+  }
+
   get(topologyKey: string, value: string): number {
     return this.counts.get(`${topologyKey}=${value}`) ?? 0;
   }
@@ -68,11 +75,15 @@ export interface PreFilterState {
   antiAffinityCounts: TopologyCounts;
 }
 
-/** The counts Filter needs; throws when the pod's terms do not parse. */
+/**
+ * The counts Filter needs; throws when the pod's terms do not parse. `withRequiredAntiAffinity`,
+ * when known, lists the nodes of `allNodes` that have pods with required anti-affinity.
+ */
 export function calPreFilterState(
   pod: Pod,
   allNodes: readonly NodeInfo[],
   lister: NamespaceLister | undefined,
+  withRequiredAntiAffinity: readonly NodeInfo[] = allNodes,
 ): PreFilterState {
   const parsed = podAffinityInfo(pod);
   const podInfo: PodAffinityInfo = {
@@ -86,16 +97,25 @@ export function calPreFilterState(
   const antiAffinityCounts = new TopologyCounts();
   const { requiredAffinityTerms: affinity, requiredAntiAffinityTerms: anti } = podInfo;
 
-  const hasTerms = affinity.length > 0 || anti.length > 0;
-  for (const nodeInfo of allNodes) {
-    const { node } = nodeInfo;
+  for (const nodeInfo of withRequiredAntiAffinity) {
     for (const { info } of podsWithTerms(nodeInfo).withRequiredAntiAffinity) {
       for (const t of info.requiredAntiAffinityTerms) {
-        if (termMatches(t, pod, nsLabels)) existingAntiAffinityCounts.add(node, t.topologyKey);
+        if (termMatches(t, pod, nsLabels)) existingAntiAffinityCounts.add(nodeInfo.node, t.topologyKey);
       }
     }
-    // Without required terms of its own the incoming pod needs no look at every existing pod.
-    if (!hasTerms) continue;
+  }
+  // Without required terms of its own the incoming pod needs no look at every existing pod.
+  if (affinity.length === 0 && anti.length === 0) {
+    return {
+      podInfo,
+      namespaceLabels: nsLabels,
+      existingAntiAffinityCounts,
+      affinityCounts,
+      antiAffinityCounts,
+    };
+  }
+  for (const nodeInfo of allNodes) {
+    const { node } = nodeInfo;
     for (const { pod: existing } of nodeInfo.pods) {
       if (podMatchesAllAffinityTerms(affinity, existing)) {
         for (const t of affinity) affinityCounts.add(node, t.topologyKey);
@@ -112,6 +132,25 @@ export function calPreFilterState(
     affinityCounts,
     antiAffinityCounts,
   };
+}
+
+/**
+ * The state with `added` counted on `node` (upstream's updateWithPod, multiplier +1), as
+ * PreFilter would have counted it there. A new state; `s` is kept.
+ */
+export function stateWithPod(s: PreFilterState, pod: Pod, added: Pod, node: Node): PreFilterState {
+  const existingAntiAffinityCounts = s.existingAntiAffinityCounts.clone();
+  const affinityCounts = s.affinityCounts.clone();
+  const antiAffinityCounts = s.antiAffinityCounts.clone();
+  for (const t of existingPodAffinityInfo(added).requiredAntiAffinityTerms) {
+    if (termMatches(t, pod, s.namespaceLabels)) existingAntiAffinityCounts.add(node, t.topologyKey);
+  }
+  const { requiredAffinityTerms: affinity, requiredAntiAffinityTerms: anti } = s.podInfo;
+  if (podMatchesAllAffinityTerms(affinity, added)) {
+    for (const t of affinity) affinityCounts.add(node, t.topologyKey);
+  }
+  for (const t of anti) if (termMatches(t, added, undefined)) antiAffinityCounts.add(node, t.topologyKey);
+  return { ...s, existingAntiAffinityCounts, affinityCounts, antiAffinityCounts };
 }
 
 /** Whether Filter has nothing to check for this pod (upstream's PreFilter Skip). */

@@ -25,7 +25,13 @@ import {
   unresolvable,
 } from '../../framework/interface.js';
 import { type NamespaceLister, namespaceListerOf } from './affinity-term.js';
-import { type PreFilterState, calPreFilterState, filterNode, nothingToFilter } from './filtering.js';
+import {
+  type PreFilterState,
+  calPreFilterState,
+  filterNode,
+  nothingToFilter,
+  stateWithPod,
+} from './filtering.js';
 import {
   type PreScoreState,
   type ScoringArgs,
@@ -68,13 +74,23 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
   preFilter(state: CycleState, pod: Pod, nodes: NodeInfo[]): { result?: PreFilterResult; status: Status } {
     let s: PreFilterState;
     try {
-      s = calPreFilterState(pod, nodes, this.namespaces);
+      const snapshot = this.handle.snapshot();
+      const withAnti =
+        snapshot.nodeInfos() === nodes ? snapshot.havePodsWithRequiredAntiAffinity?.() : undefined;
+      s = calPreFilterState(pod, nodes, this.namespaces, withAnti);
     } catch (e) {
       return { status: unresolvable(`parsing pod: ${message(e)}`) };
     }
     // Written even when skipping, so a Filter call admits every node.
     state.write(preFilterStateKey, s);
     return { status: nothingToFilter(s) ? skip() : success() };
+  }
+
+  addPod(state: CycleState, pod: Pod, podToAdd: Pod, nodeInfo: NodeInfo): Status {
+    const s = state.read<PreFilterState>(preFilterStateKey);
+    if (!s) return error(`reading ${JSON.stringify(preFilterStateKey)} from cycleState: not found`);
+    state.write(preFilterStateKey, stateWithPod(s, pod, podToAdd, nodeInfo.node));
+    return success();
   }
 
   filter(state: CycleState, pod: Pod, node: NodeInfo): Status {
@@ -86,7 +102,14 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
   preScore(state: CycleState, pod: Pod, _nodes: NodeInfo[]): Status {
     let s: PreScoreState | undefined;
     try {
-      s = calPreScoreState(pod, this.handle.snapshot().nodeInfos(), this.args, this.namespaces);
+      const snapshot = this.handle.snapshot();
+      s = calPreScoreState(
+        pod,
+        snapshot.nodeInfos(),
+        this.args,
+        this.namespaces,
+        snapshot.havePodsWithAffinity?.(),
+      );
     } catch (e) {
       return error(`failed to parse pod: ${message(e)}`);
     }

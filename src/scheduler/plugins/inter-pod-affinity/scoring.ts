@@ -63,12 +63,17 @@ const processTerms = (
   node: Node,
 ): void => terms.forEach((t) => processTerm(score, t, sign * t.weight, pod, nsLabels, node));
 
-/** The state Score needs, or undefined when no node would score anything; throws when the pod's terms do not parse. */
+/**
+ * The state Score needs, or undefined when no node would score anything; throws when the pod's
+ * terms do not parse. `withAffinity`, when known, lists the nodes of `allNodes` that have pods
+ * with pod (anti-)affinity.
+ */
 export function calPreScoreState(
   pod: Pod,
   allNodes: readonly NodeInfo[],
   args: ScoringArgs,
   lister: NamespaceLister | undefined,
+  withAffinity: readonly NodeInfo[] = allNodes,
 ): PreScoreState | undefined {
   const parsed = podAffinityInfo(pod);
   const hasConstraints =
@@ -79,7 +84,7 @@ export function calPreScoreState(
   const nsLabels = namespaceLabels(lister, pod.metadata?.namespace ?? '');
 
   const topologyScore: TopologyScore = new Map();
-  for (const nodeInfo of allNodes) {
+  for (const nodeInfo of hasConstraints ? allNodes : withAffinity) {
     const { node } = nodeInfo;
     // Without preferred terms of its own the incoming pod only meets existing pods' terms:
     // the pods that have some (upstream's HavePodsWithAffinityList).

@@ -72,9 +72,12 @@ export function fitsRequest(
       unresolvable: false,
     });
   }
-  const scalars = Object.entries(req.scalar);
-  if (req.milliCPU === 0 && req.memory === 0 && req.ephemeralStorage === 0 && scalars.length === 0)
-    return out;
+  let hasScalars = false;
+  for (const _ in req.scalar) {
+    hasScalars = true;
+    break;
+  }
+  if (req.milliCPU === 0 && req.memory === 0 && req.ephemeralStorage === 0 && !hasScalars) return out;
   const check = (resourceName: string, want: number, inUse: number, capacity: number): void => {
     if (want > 0 && want > capacity - inUse) {
       const reason = `Insufficient ${resourceName}`;
@@ -91,7 +94,8 @@ export function fitsRequest(
   check('cpu', req.milliCPU, used.milliCPU, alloc.milliCPU);
   check('memory', req.memory, used.memory, alloc.memory);
   check('ephemeral-storage', req.ephemeralStorage, used.ephemeralStorage, alloc.ephemeralStorage);
-  for (const [rName, want] of scalars) {
+  for (const rName in req.scalar) {
+    const want = req.scalar[rName] ?? 0;
     if (isExtendedResourceName(rName)) {
       const group = rName.split('/')[0] ?? '';
       if (ignored.ignoredResources?.has(rName) || ignored.ignoredResourceGroups?.has(group)) continue;

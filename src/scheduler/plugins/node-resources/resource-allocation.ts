@@ -58,14 +58,17 @@ export function resourceAllocationScore(
   useRequested: boolean,
   scorer: Scorer,
 ): number {
-  const requested = resources.map(() => 0);
-  const allocatable = resources.map(() => 0);
-  resources.forEach((r, i) => {
+  const n = resources.length;
+  const requested = new Array<number>(n).fill(0);
+  const allocatable = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; i++) {
+    const r = resources[i];
+    if (!r) continue;
     const [alloc, req] = allocatableAndRequested(node, r.name, podRequests[i] ?? 0, useRequested);
-    if (alloc === 0) return;
+    if (alloc === 0) continue;
     allocatable[i] = alloc;
     requested[i] = req;
-  });
+  }
   return scorer(requested, allocatable);
 }
 
@@ -77,13 +80,13 @@ function weightedAverage(
   return (requested, allocatable) => {
     let sum = 0;
     let weights = 0;
-    requested.forEach((req, i) => {
+    for (let i = 0; i < requested.length; i++) {
       const alloc = allocatable[i] ?? 0;
-      if (alloc === 0) return;
+      if (alloc === 0) continue;
       const weight = resources[i]?.weight ?? 1;
-      sum += perResource(req, alloc) * weight;
+      sum += perResource(requested[i] ?? 0, alloc) * weight;
       weights += weight;
-    });
+    }
     return weights === 0 ? 0 : Math.trunc(sum / weights);
   };
 }
@@ -158,10 +161,10 @@ export function requestedToCapacityRatioScorer(
 /** BalancedAllocation: (1 − std of the requested fractions, each capped at 1) · 100, truncated. */
 export const balancedResourceScorer: Scorer = (requested, allocatable) => {
   const fractions: number[] = [];
-  requested.forEach((req, i) => {
+  for (let i = 0; i < requested.length; i++) {
     const alloc = allocatable[i] ?? 0;
-    if (alloc !== 0) fractions.push(Math.min(req / alloc, 1));
-  });
+    if (alloc !== 0) fractions.push(Math.min((requested[i] ?? 0) / alloc, 1));
+  }
   let std = 0;
   if (fractions.length === 2) {
     std = Math.abs(((fractions[0] ?? 0) - (fractions[1] ?? 0)) / 2);

@@ -15,6 +15,7 @@ import type { ClusterLister, PodInfo } from '../../framework/interface.js';
 import type { RequiredNodeAffinity } from '../helper/node-affinity.js';
 import { doNotScheduleTaints, findMatchingUntoleratedTaint } from '../helper/taints.js';
 import { defaultSelector } from './default-selector.js';
+import type { CountSpec } from './domain-counts.js';
 
 export const name = 'PodTopologySpread';
 
@@ -117,6 +118,37 @@ export function matchNodeInclusionPolicies(
   if (c.nodeAffinityPolicy === 'Honor' && !requiredAffinity.match(node)) return false;
   if (c.nodeTaintsPolicy !== 'Honor') return true;
   return !findMatchingUntoleratedTaint(node.spec?.taints, pod.spec?.tolerations, doNotScheduleTaints);
+}
+
+/**
+ * The count of constraint `c` for the incoming pod over nodes that have all `requiredKeys`, keyed
+ * by everything the count depends on (the pod's node affinity and tolerations only when the
+ * constraint's inclusion policies honor them).
+ */
+export function spreadCountSpec(
+  c: SpreadConstraint,
+  pod: Pod,
+  requiredKeys: readonly string[],
+  affinity: RequiredNodeAffinity,
+): CountSpec {
+  const namespace = pod.metadata?.namespace ?? '';
+  const affinityKey =
+    c.nodeAffinityPolicy === 'Honor'
+      ? JSON.stringify([
+          pod.spec?.nodeSelector ?? null,
+          pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? null,
+        ])
+      : '';
+  const taintsKey = c.nodeTaintsPolicy === 'Honor' ? JSON.stringify(pod.spec?.tolerations ?? []) : '';
+  const selectorKey = `${c.selector.empty() ? 'everything' : 'selector'}:${c.selector.toString()}`;
+  return {
+    key: [namespace, selectorKey, c.topologyKey, requiredKeys.join(','), affinityKey, taintsKey].join('\0'),
+    namespace,
+    selector: c.selector,
+    topologyKey: c.topologyKey,
+    requiredKeys,
+    eligible: (node) => matchNodeInclusionPolicies(c, pod, node, affinity),
+  };
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   type PreFilterResult,
   type PreScorePlugin,
   type ScorePlugin,
+  type Snapshot,
   type Status,
   error,
   skip,
@@ -25,7 +26,14 @@ import {
 } from '../../framework/interface.js';
 import { resolveDefaultConstraints } from './args.js';
 import { type SpreadDefaults, name } from './common.js';
-import { type PreFilterState, calPreFilterState, filterNode, preFilterStateKey } from './filtering.js';
+import { DomainCounter } from './domain-counts.js';
+import {
+  type PreFilterState,
+  calPreFilterState,
+  filterNode,
+  preFilterStateKey,
+  stateWithPod,
+} from './filtering.js';
 import {
   type PreScoreState,
   calPreScoreState,
@@ -41,6 +49,8 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 
 export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
   readonly name = name;
+  /** Matching pods per domain, kept across cycles (PreFilter and PreScore share it). */
+  private readonly counter = new DomainCounter();
 
   constructor(
     private readonly handle: Handle,
@@ -50,13 +60,24 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
   preFilter(state: CycleState, pod: Pod, nodes: NodeInfo[]): { result?: PreFilterResult; status: Status } {
     let s: PreFilterState;
     try {
-      s = calPreFilterState(pod, nodes, this.defaults);
+      s = calPreFilterState(pod, nodes, this.defaults, this.countSource());
     } catch (e) {
       return { status: error(`obtaining pod's hard topology spread constraints: ${message(e)}`) };
     }
     // Written even when skipping, so a Filter call without constraints admits every node.
     state.write(preFilterStateKey, s);
     return { status: s.constraints.length === 0 ? skip() : success() };
+  }
+
+  private countSource(): { counter: DomainCounter; snapshot: Snapshot } {
+    return { counter: this.counter, snapshot: this.handle.snapshot() };
+  }
+
+  addPod(state: CycleState, pod: Pod, podToAdd: Pod, nodeInfo: NodeInfo): Status {
+    const s = state.read<PreFilterState>(preFilterStateKey);
+    if (!s) return error(`reading ${JSON.stringify(preFilterStateKey)} from cycleState: not found`);
+    state.write(preFilterStateKey, stateWithPod(s, pod, podToAdd, nodeInfo.node));
+    return success();
   }
 
   filter(state: CycleState, pod: Pod, node: NodeInfo): Status {
@@ -68,7 +89,8 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
   preScore(state: CycleState, pod: Pod, nodes: NodeInfo[]): Status {
     let s: PreScoreState | undefined;
     try {
-      s = calPreScoreState(pod, nodes, this.handle.snapshot().nodeInfos(), this.defaults);
+      const source = this.countSource();
+      s = calPreScoreState(pod, nodes, source.snapshot.nodeInfos(), this.defaults, source);
     } catch (e) {
       return error(`calculating preScoreState: ${message(e)}`);
     }

@@ -22,10 +22,12 @@ import {
   type SpreadDefaults,
   countPodsMatchSelector,
   getConstraints,
-  matchNodeInclusionPolicies,
   name,
   nodeLabelsMatchSpreadConstraints,
+  spreadCountSpec,
 } from './common.js';
+import { DomainCounter } from './domain-counts.js';
+import type { CountSource } from './filtering.js';
 
 export const preScoreStateKey = `PreScore${name}`;
 
@@ -52,6 +54,7 @@ export function calPreScoreState(
   filteredNodes: readonly NodeInfo[],
   allNodes: readonly NodeInfo[],
   defaults: SpreadDefaults,
+  source: CountSource = { counter: new DomainCounter(), snapshot: undefined },
 ): PreScoreState | undefined {
   if (allNodes.length === 0) return undefined;
   const constraints = getConstraints(pod, defaults, 'ScheduleAnyway');
@@ -78,22 +81,19 @@ export function calPreScoreState(
     ),
   );
 
-  const namespace = pod.metadata?.namespace ?? '';
+  // Count only constraints with a candidate domain; hostname ones are counted per node in Score.
+  const requiredKeys = requireAllTopologies ? constraints.map((c) => c.topologyKey) : [];
   const affinity = new RequiredNodeAffinity(pod);
-  for (const nodeInfo of allNodes) {
-    const node = nodeInfo.node;
-    const labels = node.metadata?.labels ?? {};
-    if (requireAllTopologies && !nodeLabelsMatchSpreadConstraints(labels, constraints)) continue;
-    constraints.forEach((c, i) => {
-      if (!matchNodeInclusionPolicies(c, pod, node, affinity)) return;
-      const value = labels[c.topologyKey] ?? '';
-      const domain = counts[i];
-      // Only domains of candidate nodes matter.
-      const current = domain?.get(value);
-      if (domain === undefined || current === undefined) return;
-      domain.set(value, current + countPodsMatchSelector(nodeInfo.pods, c.selector, namespace));
-    });
-  }
+  constraints.forEach((c, i) => {
+    const domains = counts[i];
+    if (c.topologyKey === labelHostname || !domains?.size) return;
+    const all = source.counter.count(
+      source.snapshot,
+      allNodes,
+      spreadCountSpec(c, pod, requiredKeys, affinity),
+    );
+    for (const value of domains.keys()) domains.set(value, all.get(value) ?? 0);
+  });
   return { constraints, ignoredNodes, topologyValueToPodCounts: counts, topologyNormalizingWeight: weights };
 }
 
