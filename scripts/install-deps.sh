@@ -15,6 +15,10 @@ PACKAGES=(
   # locally built images (no internet registry): localhost/busybox and localhost/pause
   busybox-static # /bin/busybox (static): the busybox test image's rootfs
   catatonit      # /usr/bin/catatonit (static): the pause image's process
+  # a real registry on loopback: image pull tests and scripts/local-registry.sh (air-gapped pulls)
+  docker-registry # /usr/bin/docker-registry (distribution 2.8)
+  skopeo          # copies images into it
+  umoci           # builds the OCI images scripts/local-registry.sh pushes
 )
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }
@@ -69,7 +73,8 @@ if ! install; then
   install
 fi
 
-for bin in /usr/bin/etcd /usr/bin/containerd /usr/sbin/runc /usr/lib/cni/bridge /bin/busybox /usr/bin/catatonit; do
+for bin in /usr/bin/etcd /usr/bin/containerd /usr/sbin/runc /usr/lib/cni/bridge /bin/busybox /usr/bin/catatonit \
+  /usr/bin/docker-registry /usr/bin/skopeo /usr/bin/umoci; do
   if [[ ! -x $bin ]]; then
     log "$bin is still missing after installing ${PACKAGES[*]}"
     exit 1

@@ -7,15 +7,20 @@
 # shows the init container finish and the app container print "Hello World".
 # Run as root (containerd, CNI).
 #
-# No image registry is reachable on an air-gapped machine, so the node is given the example's two
-# images (busybox:1.28, ubuntu:trusty) as stand-ins built locally from Debian's busybox-static
-# (`cairn up --busybox-as`). With a registry or a mirror (certs.d), drop that flag.
+# No public image registry is reachable on an air-gapped machine, so the script first starts a
+# local one (scripts/local-registry.sh: Debian's docker-registry on 127.0.0.1:$CAIRN_REGISTRY_PORT,
+# default 5000, storage in $data_dir/registry) holding the example's two images, busybox:1.28 and
+# ubuntu:trusty, as stand-ins built from Debian's busybox-static, and starts `cairn up` with
+# `--registry-mirror docker.io=http://127.0.0.1:5000`: containerd pulls them for real, through its
+# certs.d mirror config. On a machine that reaches Docker Hub, drop the mirror flag.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data_dir="${CAIRN_DATA_DIR:-$PWD/.data}"
 kubeconfig="$data_dir/kubeconfig"
 pid_file="$data_dir/cairn.pid"
 log_file="$data_dir/cairn.log"
+registry_port="${CAIRN_REGISTRY_PORT:-5000}"
+registry_dir="$data_dir/registry"
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "up.sh: run as root (cairn up starts containerd and sets up pod networking): sudo bash $0" >&2
@@ -26,12 +31,13 @@ bash scripts/install-deps.sh
 npm run build --silent
 
 mkdir -p "$data_dir"
+bash scripts/local-registry.sh start --port "$registry_port" --dir "$registry_dir"
 if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
   echo "cairn up already running (pid $(cat "$pid_file"))"
 else
   nohup node bin/cairn.js up --data-dir "$data_dir" --port "${CAIRN_PORT:-6443}" \
     --write-kubeconfig "$kubeconfig" \
-    --busybox-as docker.io/library/busybox:1.28 docker.io/library/ubuntu:trusty \
+    --registry-mirror "docker.io=http://127.0.0.1:$registry_port" \
     >"$log_file" 2>&1 &
   echo $! >"$pid_file"
   for _ in $(seq 1 300); do
@@ -65,3 +71,4 @@ kubectl logs pod-example
 echo
 echo "kubectl is ready: export KUBECONFIG=$kubeconfig"
 echo "stop it: kill \$(cat $pid_file)   (pods keep running; the next cairn up adopts them)"
+echo "stop the registry: bash scripts/local-registry.sh stop --dir $registry_dir"

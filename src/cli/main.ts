@@ -3,9 +3,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultDataDir } from '../cmd/data-dir.js';
 import { runAgent } from '../cmd/agent.js';
 import { runServer } from '../cmd/server.js';
+import { runSim } from '../cmd/sim.js';
 import { runUp } from '../cmd/up.js';
 import { DEFAULT_CLUSTER_DOMAIN } from '../dns/index.js';
-import { DEFAULT_POD_CIDR } from '../kubelet/agent.js';
 import { DEFAULT_BRIDGE } from '../kubelet/network/cni-config.js';
 import { logLevels } from '../util/log.js';
 
@@ -46,6 +46,13 @@ program
   .option('--etcd-username <name>', 'etcd user (password from CAIRN_ETCD_PASSWORD)')
   .option('--scheduler-config <file>', 'KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1) file')
   .option(
+    '--cluster-cidr <cidr>',
+    "pod subnets for nodes that bring none (each node's spec.podCIDR) are cut from this",
+    '10.244.0.0/16',
+  )
+  .option('--node-cidr-mask-size <bits>', "prefix length of each node's pod subnet", Number, 24)
+  .option('--no-allocate-node-cidrs', 'never allocate pod subnets: every agent brings its own --pod-cidr')
+  .option(
     '--node-monitor-grace-period <duration>',
     'how long a node may go without renewing its Lease before it is marked Unknown (default 40s)',
     duration,
@@ -73,7 +80,10 @@ function nodeOptions(cmd: Command, manifestDefault: string): Command {
   return cmd
     .option('--node-name <name>', 'Node name (default: the hostname, lowercased)')
     .option('--containerd-socket <path>', 'use this containerd instead of starting one under the data dir')
-    .option('--pod-cidr <cidr>', "this node's pod subnet (spec.podCIDR)", DEFAULT_POD_CIDR)
+    .option(
+      '--pod-cidr <cidr>',
+      "this node's pod subnet, spec.podCIDR (default: allocated by the server from its --cluster-cidr)",
+    )
     .option('--cni-bridge <name>', 'Linux bridge of the pod network', DEFAULT_BRIDGE)
     .option(
       '--pod-manifest-path <dir>',
@@ -88,6 +98,12 @@ function nodeOptions(cmd: Command, manifestDefault: string): Command {
       '--busybox-as <image...>',
       'also import the locally built busybox image under these names, for nodes that reach no registry ' +
         '(the content stays busybox-static)',
+    )
+    .option(
+      '--registry-mirror <host=url>',
+      'pull images of registry HOST from URL first (containerd certs.d hosts.toml), e.g. ' +
+        'docker.io=http://127.0.0.1:5000; repeatable',
+      (value: string, previous: string[] = []) => [...previous, value],
     );
 }
 
@@ -95,7 +111,10 @@ nodeOptions(
   program
     .command('agent')
     .description('Run a node agent: join a server with its node token and run the pods bound to this node.')
-    .requiredOption('--server <url>', 'API server URL, e.g. https://10.0.0.1:6443')
+    .requiredOption(
+      '--server <urls>',
+      'API server URL, e.g. https://10.0.0.1:6443; several, comma-separated, to fail over between servers',
+    )
     .option('--token <token>', "the server's node join token (<server data-dir>/server/node-token)")
     .option('--token-file <file>', 'read the node join token from this file')
     .option('--ca-cert <file>', "the server's CA certificate (<server data-dir>/server/tls/ca.crt)")
@@ -126,5 +145,37 @@ nodeOptions(
   .option('--no-install-deps', 'never install missing Debian packages, only report them')
   .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
   .action(orExit(runUp));
+
+/** A whole number of at least 1. */
+const positive = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return n;
+};
+
+program
+  .command('sim')
+  .description(
+    'Run simulated nodes (no containers): they register, renew their Leases and drive the pods bound ' +
+      'to them through their lifecycle, for scale and failure experiments.',
+  )
+  .requiredOption('--server <url>', 'API server URL, e.g. https://127.0.0.1:6443')
+  .option('--token <token>', "the server's node join token (<server data-dir>/server/node-token)")
+  .option('--token-file <file>', 'read the node join token from this file')
+  .option('--ca-cert <file>', "the server's CA certificate (<server data-dir>/server/tls/ca.crt)")
+  .requiredOption('--nodes <n>', 'how many nodes to simulate', positive)
+  .option(
+    '--zones <n>',
+    'spread the nodes over this many zones (topology.kubernetes.io/zone=zone-<i>)',
+    positive,
+  )
+  .option('--node-prefix <prefix>', 'node names are <prefix><i>', 'sim-')
+  .option(
+    '--pod-profile <name|file>',
+    'pod behaviour: default, fast, batch, or a JSON/YAML profile file',
+    'default',
+  )
+  .addOption(new Option('--log-level <level>', 'log level').choices(logLevels).default('info'))
+  .action(orExit(runSim));
 
 await program.parseAsync(process.argv);

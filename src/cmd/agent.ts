@@ -1,6 +1,7 @@
 /** `cairn agent`: joins a server as a node and runs its pods until SIGINT/SIGTERM. */
 import { readFile } from 'node:fs/promises';
 import { startAgent, type Agent } from '../kubelet/agent.js';
+import { parseRegistryMirror, type RegistryMirrorFlag } from '../kubelet/images/index.js';
 import { newLogger, type Logger } from '../util/log.js';
 
 export interface AgentFlags {
@@ -11,14 +12,24 @@ export interface AgentFlags {
   nodeName?: string;
   containerdSocket?: string;
   dataDir: string;
-  podCidr: string;
+  podCidr?: string;
   cniBridge: string;
   /** Comma-separated nameservers for pods (default: the agent's own DNS on the bridge gateway). */
   clusterDns?: string;
   clusterDomain: string;
   busyboxAs?: string[];
+  /** `HOST=URL` values of the repeatable `--registry-mirror`. */
+  registryMirror?: string[];
   podManifestPath?: string;
   logLevel: string;
+}
+
+/** `--registry-mirror HOST=URL…` as agent options (throws on a malformed value, naming it). */
+export function mirrorOptions(flags: { registryMirror?: string[] }): {
+  registryMirrors?: RegistryMirrorFlag[];
+} {
+  const mirrors = (flags.registryMirror ?? []).map(parseRegistryMirror);
+  return mirrors.length > 0 ? { registryMirrors: mirrors } : {};
 }
 
 /** `--cluster-dns`/`--cluster-domain` as agent options. */
@@ -38,6 +49,7 @@ export function dnsOptions(flags: { clusterDns?: string; clusterDomain: string }
 
 export async function runAgent(flags: AgentFlags): Promise<void> {
   const logger = newLogger(flags.logLevel);
+  const mirrors = mirrorOptions(flags);
   const token = flags.token ?? (flags.tokenFile ? (await readFile(flags.tokenFile, 'utf8')).trim() : '');
   if (!token)
     throw new Error(
@@ -50,10 +62,11 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
     ...(flags.nodeName ? { nodeName: flags.nodeName } : {}),
     ...(flags.containerdSocket ? { containerdSocket: flags.containerdSocket } : {}),
     dataDir: flags.dataDir,
-    podCIDR: flags.podCidr,
+    ...(flags.podCidr ? { podCIDR: flags.podCidr } : {}),
     bridge: flags.cniBridge,
     ...dnsOptions(flags),
     ...(flags.busyboxAs?.length ? { busyboxAs: flags.busyboxAs } : {}),
+    ...mirrors,
     ...(flags.podManifestPath ? { podManifestPath: flags.podManifestPath } : {}),
     logger,
   });

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
 import { startAgent } from '../kubelet/agent.js';
 import { newLogger } from '../util/log.js';
-import { dnsOptions, stopOnSignals } from './agent.js';
+import { dnsOptions, mirrorOptions, stopOnSignals } from './agent.js';
 
 export interface UpFlags {
   dataDir: string;
@@ -20,11 +20,13 @@ export interface UpFlags {
   writeKubeconfig?: string;
   nodeName?: string;
   containerdSocket?: string;
-  podCidr: string;
+  podCidr?: string;
   cniBridge: string;
   clusterDns?: string;
   clusterDomain: string;
   busyboxAs?: string[];
+  /** `HOST=URL` values of the repeatable `--registry-mirror`. */
+  registryMirror?: string[];
   /** default: <data-dir>/manifests */
   podManifestPath?: string;
   cleanupOnExit: boolean;
@@ -96,6 +98,7 @@ async function ensureHostDependencies(install: boolean): Promise<void> {
 
 export async function runUp(flags: UpFlags): Promise<void> {
   const logger = newLogger(flags.logLevel);
+  const mirrors = mirrorOptions(flags); // a malformed flag fails before anything starts
   if (!flags.containerdSocket) await ensureHostDependencies(flags.installDeps);
   if (process.getuid?.() !== 0 && !flags.containerdSocket) {
     throw new Error('cairn up must run as root: it starts containerd and sets up the pod network (try sudo)');
@@ -116,10 +119,11 @@ export async function runUp(flags: UpFlags): Promise<void> {
       ...(flags.nodeName ? { nodeName: flags.nodeName } : {}),
       ...(flags.containerdSocket ? { containerdSocket: flags.containerdSocket } : {}),
       dataDir: flags.dataDir,
-      podCIDR: flags.podCidr,
+      ...(flags.podCidr ? { podCIDR: flags.podCidr } : {}),
       bridge: flags.cniBridge,
       ...dnsOptions(flags),
       ...(flags.busyboxAs?.length ? { busyboxAs: flags.busyboxAs } : {}),
+      ...mirrors,
       podManifestPath: flags.podManifestPath ?? join(flags.dataDir, 'manifests'),
       cleanupOnStop: flags.cleanupOnExit,
       logger,

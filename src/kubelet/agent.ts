@@ -1,11 +1,11 @@
 /**
  * The node agent's bring-up, in a straight line with one AbortSignal:
  *
- *   containerd (given socket, or our own under <data-dir>/containerd) → local images (pause,
+ *   registry mirrors (certs.d) → containerd (given socket, or our own under <data-dir>/containerd) → local images (pause,
  *   busybox) → CNI config for the pod CIDR → API client (node token) → Node registration →
- *   node status loop + Lease heartbeat → pod lifecycle → file pod source (static pods, when a
- *   manifest dir is given) → API pod source (spec.nodeName=me) → service proxy (iptables) →
- *   mirror pods of the static pods
+ *   node status loop + Lease heartbeat → event recorder → pod lifecycle → file pod source
+ *   (static pods, when a manifest dir is given) → API pod source (spec.nodeName=me) → service
+ *   proxy (iptables) → mirror pods of the static pods
  *
  * `stop()` undoes it in reverse. Pods are not killed when the agent stops: their containers keep
  * running in their shims (our containerd is stopped, shims outlive it) and the next agent on the
@@ -27,6 +27,7 @@ import { startApiPodSource } from './config/apiserver.js';
 import { startFileSource } from './config/file.js';
 import { apiSourceUpdates, fanOut, isStaticPod } from './config/sources.js';
 import { MirrorClient } from './pod/mirror-client.js';
+import { EventRecorder } from './events/recorder.js';
 import {
   containerdPaths,
   findProcesses,
@@ -34,17 +35,22 @@ import {
   useContainerd,
   type Containerd,
 } from './containerd/index.js';
-import { busyboxImage, ensureLocalImages, pauseImage } from './images/index.js';
+import {
+  busyboxImage,
+  ensureLocalImages,
+  pauseImage,
+  writeRegistryMirrors,
+  type RegistryMirrorFlag,
+} from './images/index.js';
 import { type Clock, type PodLifecycle, type PodLifecycleOptions, realClock } from './lifecycle.js';
 import { DEFAULT_BRIDGE, writeCniConfig } from './network/index.js';
+import { startPodRoutes } from './network/routes.js';
 import { NodeLeaseController } from './nodelease/controller.js';
 import { NodeStatusManager } from './nodestatus/node-status.js';
 import { startKubeletServer } from './server/index.js';
 import { createPodLifecycle, detectHostIPs } from './pod-workers/index.js';
 import { unmountUnder } from './volumemanager/mounter.js';
 import { podDataOptions } from './volumemanager/pod-data.js';
-
-export const DEFAULT_POD_CIDR = '10.244.0.0/24';
 
 export interface AgentOptions {
   /** API server URL. */
@@ -58,8 +64,10 @@ export interface AgentOptions {
   dataDir: string;
   /** Use this containerd instead of starting one. */
   containerdSocket?: string;
-  /** This node's pod subnet (default 10.244.0.0/24). */
+  /** This node's pod subnet; none: the one the server allocates (its node IPAM controller). */
   podCIDR?: string;
+  /** Route the other nodes' pod subnets through their InternalIPs (host-gw); default true. */
+  podRoutes?: boolean;
   /** CNI bridge name (default cairn0). */
   bridge?: string;
   logger: Logger;
@@ -84,6 +92,8 @@ export interface AgentOptions {
    * busybox-static, whatever the name says.
    */
   busyboxAs?: string[];
+  /** Registry mirrors (`--registry-mirror HOST=URL`), written to containerd's certs.d before any pull. */
+  registryMirrors?: RegistryMirrorFlag[];
   /** Directory of static pod manifests (`--pod-manifest-path`); none: no static pods. */
   podManifestPath?: string;
   /** default: the pod workers' `createPodLifecycle` */
@@ -117,7 +127,6 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   const signal = o.signal ? AbortSignal.any([o.signal, abort.signal]) : abort.signal;
   setMaxListeners(100, signal); // one signal is the context of every loop and request below
   const nodeName = o.nodeName ?? defaultNodeName();
-  const podCIDR = o.podCIDR ?? DEFAULT_POD_CIDR;
   const bridge = o.bridge ?? DEFAULT_BRIDGE;
   const clock = o.clock ?? realClock;
   const log = o.logger.child({ component: 'agent', node: nodeName });
@@ -129,9 +138,30 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   };
 
   try {
+    // always: a mirror dropped from the flags is removed again
+    const mirrorFiles = await writeRegistryMirrors(
+      containerdPaths(o.dataDir).certsDir,
+      o.registryMirrors ?? [],
+    );
+    if (mirrorFiles.length > 0) {
+      log.info(
+        { files: mirrorFiles },
+        o.containerdSocket
+          ? "registry mirrors written; point the given containerd's registry config_path there"
+          : 'registry mirrors written',
+      );
+    }
     const containerd = o.containerdSocket
       ? await useContainerd(o.containerdSocket, { signal })
-      : await startContainerd({ dataDir: o.dataDir, bridge, signal });
+      : await startContainerd({
+          dataDir: o.dataDir,
+          bridge,
+          signal,
+          onRestart: (e) =>
+            e.error
+              ? log.error({ ...e }, 'containerd died and did not come back')
+              : log.warn({ ...e }, 'containerd died; started it again'),
+        });
     undo.push(() => containerd.stop());
     if (o.cleanupOnStop) {
       // after the sandboxes are gone: the pods' tmpfs volumes (memory emptyDirs, secrets)
@@ -149,14 +179,6 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       { images: images.map((i) => `${i.name}${i.imported ? ' (imported)' : ''}`) },
       'local images ready',
     );
-
-    const paths = containerdPaths(o.dataDir);
-    await writeCniConfig(paths.cniConfDir, { subnet: podCIDR, ipamDataDir: paths.cniIpamDir, bridge });
-    if (o.containerdSocket)
-      log.info(
-        { confDir: paths.cniConfDir },
-        "CNI config written; point the given containerd's cni conf_dir there",
-      );
 
     const client = new Client({
       server: o.server,
@@ -181,7 +203,7 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
     const nodeStatus = new NodeStatusManager({
       nodes: client.nodes,
       nodeName,
-      podCIDR,
+      ...(o.podCIDR ? { podCIDR: o.podCIDR } : {}),
       runtime,
       runtimeVersion: containerd.version,
       kubeletVersion: version,
@@ -190,7 +212,22 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       logger: log,
       clock,
     });
-    const node = await nodeStatus.registerNode(signal);
+    await nodeStatus.registerNode(signal);
+    // the pod subnet: the agent's own, or the one the server allocates
+    const node = await nodeStatus.waitForPodCIDR(signal);
+    const podCIDR = node.spec?.podCIDR ?? '';
+    const paths = containerdPaths(o.dataDir);
+    await writeCniConfig(paths.cniConfDir, { subnet: podCIDR, ipamDataDir: paths.cniIpamDir, bridge });
+    if (o.containerdSocket)
+      log.info(
+        { confDir: paths.cniConfDir },
+        "CNI config written; point the given containerd's cni conf_dir there",
+      );
+    if (o.podRoutes !== false) {
+      // to the other nodes' pod subnets, through their InternalIPs
+      const routes = await startPodRoutes({ client, nodeName, logger: log, signal });
+      if (o.cleanupOnStop) undo.push(() => routes.cleanup());
+    }
     const statusLoop = nodeStatus.start(signal);
     undo.push(() => statusLoop.stopped);
     const lease = new NodeLeaseController({
@@ -230,9 +267,13 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
       nodeUID: () => node.metadata?.uid,
       logger: log,
     });
+    // core/v1 Events about pods and containers (Pulled, Created, Started, Killing, Unhealthy, …)
+    const events = new EventRecorder({ events: client.events, nodeName, logger: log, clock });
+    undo.push(async () => events.stop());
     const lifecycle = (o.createPodLifecycle ?? createPodLifecycle)({
       runtime,
       nodeName,
+      events,
       logger: o.logger.child({ component: 'pod-lifecycle', node: nodeName }),
       rootDir: join(o.dataDir, 'kubelet'),
       updatePodStatus: (pod, status) =>

@@ -11,6 +11,7 @@
 import type { Pod, PodStatus } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../util/log.js';
 import type { Runtime } from './container/runtime.js';
+import type { PodEventRecorder } from './events/reasons.js';
 
 export interface Clock {
   now(): Date;
@@ -39,6 +40,8 @@ export interface PodLifecycleOptions {
   /** Cluster DNS for dnsPolicy ClusterFirst (absent: the host's resolv.conf is used). */
   clusterDNS?: { nameservers: string[]; domain: string };
   clock?: Clock;
+  /** Events about pods and containers (the agent's: core/v1 Events through the API); default: logged. */
+  events?: PodEventRecorder;
 }
 
 export interface PodLifecycle {

@@ -2,7 +2,11 @@
  * `cairn up` as a user sees it, with the real kubectl: the node registers Ready with upstream's
  * columns, its Lease in kube-node-lease is renewed, and pods bound to it run on containerd —
  * a pod that exits reaches Succeeded (Completed), a long-running one gets a pod IP in the node's
- * CIDR, and `kubectl delete pod` really removes its sandbox and containers. Teardown stops the
+ * CIDR, and `kubectl delete pod` really removes its sandbox and containers. The kubelet's events
+ * (Pulled, Created, Started, Killing) show in `kubectl get events` and `kubectl describe pod`; a
+ * readiness gate holds Ready until a client sets its condition through pods/status; init
+ * containers run in order, a failing one restarted (Init:Error, Init:CrashLoopBackOff) until it
+ * succeeds. Teardown stops the
  * process, containerd and its shims by pid, and removes the bridge and the data dir.
  */
 import { randomBytes } from 'node:crypto';
@@ -10,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
-import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { Event, Node, Pod } from 'kubernetes-types/core/v1.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteRuntime } from '../../src/kubelet/cri/remote-runtime.js';
 import { type CairnUp, processesMentioning, repoRoot, startCairnUp } from './harness.js';
@@ -197,4 +201,161 @@ describe.skipIf(!isRoot || !hasPodLifecycle)('cairn up: pods on containerd', () 
       runtime.close();
     }
   }, 120_000);
+
+  it('records the kubelet events: kubectl get events and describe show Scheduled, Pulled, Created, Started, Killing', async () => {
+    await up.k(['run', 'ev', '--image=localhost/busybox:latest', '--restart=Never', '--', 'sleep', '3600']);
+    await waitFor('pod ev to run', async () => ((await phase('ev')) === 'Running' ? true : undefined));
+    type EventList = { items: Event[] };
+    const events = async () =>
+      (await getJson<EventList>(['get', 'events', '--field-selector', 'involvedObject.name=ev'])).items;
+    const started = await waitFor('the Started event', async () => {
+      const list = await events();
+      return list.some((e) => e.reason === 'Started') ? list : undefined;
+    });
+    expect(started.map((e) => e.reason)).toEqual(['Scheduled', 'Pulled', 'Created', 'Started']);
+    const byReason = Object.fromEntries(started.map((e) => [e.reason, e]));
+    expect(byReason.Pulled).toMatchObject({
+      type: 'Normal',
+      message: 'Container image "localhost/busybox:latest" already present on machine',
+      source: { component: 'kubelet', host: 'e2e-node' },
+      involvedObject: { kind: 'Pod', name: 'ev', namespace: 'default', fieldPath: 'spec.containers{ev}' },
+      count: 1,
+    });
+    expect(byReason.Created?.message).toBe('Created container: ev');
+    expect(byReason.Started?.message).toBe('Started container ev');
+    const describe = await up.k(['describe', 'pod', 'ev']);
+    const section = describe.slice(describe.indexOf('Events:'));
+    expect(section).toMatch(
+      /Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned default\/ev to e2e-node/,
+    );
+    expect(section).toMatch(
+      /Normal\s+Pulled\s+\S+\s+kubelet\s+Container image "localhost\/busybox:latest" already present/,
+    );
+    expect(section).toMatch(/Normal\s+Created\s+\S+\s+kubelet\s+Created container: ev/);
+    expect(section).toMatch(/Normal\s+Started\s+\S+\s+kubelet\s+Started container ev/);
+
+    await up.k(['delete', 'pod', 'ev', '--grace-period=1', '--wait=true']);
+    const killing = await waitFor('the Killing event', async () =>
+      (await events()).find((e) => e.reason === 'Killing'),
+    );
+    expect(killing).toMatchObject({ type: 'Normal', message: 'Stopping container ev' });
+  }, 120_000);
+
+  it('a readiness gate holds Ready False until kubectl patch --subresource=status sets its condition True', async () => {
+    await up.k(['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'gated' },
+        spec: {
+          readinessGates: [{ conditionType: 'example.com/feature-1' }],
+          terminationGracePeriodSeconds: 1,
+          containers: [{ name: 'app', image: 'localhost/busybox:latest', command: ['sleep', '3600'] }],
+        },
+      }),
+    });
+    const condition = (p: Pod, type: string) => p.status?.conditions?.find((c) => c.type === type);
+    const running = await waitFor('pod gated to run', async () => {
+      const p = await getJson<Pod>(['get', 'pod', 'gated']);
+      return p.status?.phase === 'Running' && condition(p, 'ContainersReady')?.status === 'True'
+        ? p
+        : undefined;
+    });
+    expect(condition(running, 'Ready')).toMatchObject({ status: 'False', reason: 'ReadinessGatesNotReady' });
+    expect(await up.k(['get', 'pod', 'gated', '-o', 'wide'])).toMatch(/\ngated\s+1\/1\s+Running.*\s0\/1\s*$/);
+    // still held a few syncs later
+    await sleep(2000);
+    expect(condition(await getJson<Pod>(['get', 'pod', 'gated']), 'Ready')?.status).toBe('False');
+
+    await up.k([
+      'patch',
+      'pod',
+      'gated',
+      '--subresource=status',
+      '--type=json',
+      '-p',
+      JSON.stringify([
+        { op: 'add', path: '/status/conditions/-', value: { type: 'example.com/feature-1', status: 'True' } },
+      ]),
+    ]);
+    const ready = await waitFor('pod gated Ready', async () => {
+      const p = await getJson<Pod>(['get', 'pod', 'gated']);
+      return condition(p, 'Ready')?.status === 'True' ? p : undefined;
+    });
+    expect(condition(ready, 'example.com/feature-1')?.status).toBe('True');
+    expect(await up.k(['get', 'pod', 'gated', '-o', 'wide'])).toMatch(/\ngated\s+1\/1\s+Running.*\s1\/1\s*$/);
+    await up.k(['delete', 'pod', 'gated', '--wait=true']);
+  }, 120_000);
+
+  it('init containers run in order; the first fails twice (Init:Error, Init:CrashLoopBackOff), then succeeds', async () => {
+    const log = (what: string) => `echo ${what} >> /work/log`;
+    await up.k(['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'inits' },
+        spec: {
+          terminationGracePeriodSeconds: 1,
+          volumes: [{ name: 'work', emptyDir: {} }],
+          initContainers: [
+            {
+              name: 'flaky',
+              image: 'localhost/busybox:latest',
+              command: [
+                'sh',
+                '-c',
+                `n=$(cat /work/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > /work/n; ${log('flaky')}; [ $n -ge 3 ]`,
+              ],
+              volumeMounts: [{ name: 'work', mountPath: '/work' }],
+            },
+            {
+              name: 'second',
+              image: 'localhost/busybox:latest',
+              command: ['sh', '-c', log('second')],
+              volumeMounts: [{ name: 'work', mountPath: '/work' }],
+            },
+          ],
+          containers: [
+            {
+              name: 'app',
+              image: 'localhost/busybox:latest',
+              command: ['sh', '-c', 'cat /work/log; exec sleep 3600'],
+              volumeMounts: [{ name: 'work', mountPath: '/work' }],
+            },
+          ],
+        },
+      }),
+    });
+    const seen = new Set<string>();
+    const pod = await waitFor(
+      'pod inits to run',
+      async () => {
+        const row = (await up.k(['get', 'pod', 'inits', '--no-headers'])).trim().split(/\s+/);
+        if (row[2]) seen.add(row[2]);
+        const p = await getJson<Pod>(['get', 'pod', 'inits']);
+        return p.status?.phase === 'Running' ? p : undefined;
+      },
+      90_000,
+    );
+    expect(seen).toContain('Init:0/2');
+    expect([...seen].some((x) => x === 'Init:Error' || x === 'Init:CrashLoopBackOff')).toBe(true);
+    const [flaky, second] = pod.status?.initContainerStatuses ?? [];
+    expect(flaky).toMatchObject({
+      name: 'flaky',
+      restartCount: 2,
+      state: { terminated: { exitCode: 0, reason: 'Completed' } },
+    });
+    expect(flaky?.lastState?.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
+    expect(second).toMatchObject({ name: 'second', restartCount: 0, state: { terminated: { exitCode: 0 } } });
+    expect(await up.k(['logs', 'inits', '-c', 'app'])).toBe('flaky\nflaky\nflaky\nsecond\n');
+    // the same event again raises its count (PATCH): three starts of the init container, one Event each
+    const events = (
+      await getJson<{ items: Event[] }>(['get', 'events', '--field-selector', 'involvedObject.name=inits'])
+    ).items.filter((e) => e.involvedObject.fieldPath === 'spec.initContainers{flaky}');
+    const started = events.filter((e) => e.reason === 'Started');
+    expect(started).toHaveLength(1);
+    expect(started[0]).toMatchObject({ count: 3, message: 'Started container flaky' });
+    expect(events.some((e) => e.reason === 'BackOff' && e.type === 'Warning')).toBe(true);
+    await up.k(['delete', 'pod', 'inits', '--wait=true']);
+  }, 150_000);
 });

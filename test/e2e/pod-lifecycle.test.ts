@@ -211,6 +211,37 @@ describe.skipIf(!isRoot)('pod lifecycle on containerd', () => {
     removedUids.push(pod.metadata!.uid!);
   });
 
+  it('activeDeadlineSeconds: past it the pod is Failed DeadlineExceeded and its container killed', async () => {
+    const pod = makePod('deadline', {
+      activeDeadlineSeconds: 3,
+      terminationGracePeriodSeconds: 1,
+      containers: [container('sleep', ['sleep', '3600'])],
+    });
+    lifecycle.update(pod);
+    const running = await waitFor('Running', () => latest(pod)?.phase === 'Running' && latest(pod));
+    const startedAt = Date.parse(running.startTime ?? '');
+    const s = await waitFor('Failed', () => latest(pod)?.phase === 'Failed' && latest(pod), 20_000);
+    expect(s).toMatchObject({
+      reason: 'DeadlineExceeded',
+      message: 'Pod was active on the node longer than the specified deadline',
+    });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(2000); // startTime is kept to the second
+    const killed = await waitFor('the container killed', () => {
+      const st = latest(pod);
+      return st?.containerStatuses?.[0]?.state?.terminated && st;
+    });
+    expect(killed).toMatchObject({ phase: 'Failed', reason: 'DeadlineExceeded' });
+    expect(killed.containerStatuses?.[0]?.state?.terminated?.exitCode).toBe(137);
+    expect(killed.conditions?.find((c) => c.type === 'Ready')?.status).toBe('False');
+    const uid = pod.metadata!.uid!;
+    const live = (await rt.listContainers({ label_selector: { 'io.kubernetes.pod.uid': uid } })).filter(
+      (c) => c.state === 'CONTAINER_RUNNING',
+    );
+    expect(live).toEqual([]);
+    lifecycle.remove(pod);
+    removedUids.push(uid);
+  });
+
   it('pods removed from the API are stopped and cleaned up (sandboxes, log dirs, pod cgroups)', async () => {
     const deadline = Date.now() + 15_000;
     const logDirs = () => readdir(join(dataDir, 'kubelet', 'logs'));

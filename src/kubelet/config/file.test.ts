@@ -122,6 +122,9 @@ describe('the file source', () => {
     await writeFile(join(dir, 'web.yaml'), 'a: [');
     await source.rescan();
     expect(events).toHaveLength(3); // a broken file keeps its last pods
+    await writeFile(join(dir, 'web.yaml'), ''); // truncated while being rewritten: so does an empty one
+    await source.rescan();
+    expect(events).toHaveLength(3);
     await unlink(join(dir, 'web.yaml'));
     await source.rescan();
     expect(events).toEqual(['+web-n1', '-web-n1', '+web-n1', '-web-n1']);

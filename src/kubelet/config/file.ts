@@ -213,7 +213,8 @@ export async function startFileSource(o: FileSourceOptions, signal: AbortSignal)
 
 /**
  * Every static pod of the directory's manifests, in file name order. A file that fails to parse
- * (being written, or broken) keeps the pods it last had; one never parsed is skipped.
+ * or is empty (being written, or broken) keeps the pods it last had; one never parsed is skipped;
+ * only removing the file removes its pods.
  */
 async function readDir(
   dir: string,
@@ -234,7 +235,10 @@ async function readDir(
   for (const file of files) {
     try {
       if (!(await stat(file)).isFile()) continue;
-      const parsed = staticPodsOf(await readFile(file, 'utf8'), file, nodeName);
+      const text = await readFile(file, 'utf8');
+      // an empty file is most likely being rewritten (truncated first): keep its pods until it has content
+      if (text.trim() === '' && lastGood.has(file)) throw new ManifestError(file, 'empty (being written?)');
+      const parsed = staticPodsOf(text, file, nodeName);
       lastGood.set(file, parsed);
       pods.push(...parsed);
     } catch (err) {

@@ -7,6 +7,10 @@
  * command line) or write config.toml and spawn one (detached, logging to containerd.log) → wait
  * until CRI `Version` answers. Stop: SIGTERM by pid, SIGKILL after a grace period, then delete the
  * CNI bridge once no shim of ours is left (shims and their containers outlive containerd).
+ *
+ * While it runs, our own containerd is supervised (as systemd would): one that dies is started
+ * again on the same config and socket, and the CRI client reconnects to it; the shims, and with
+ * them the pods' containers, keep running meanwhile and containerd finds them again.
  */
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { accessSync, constants, closeSync, existsSync, openSync } from 'node:fs';
@@ -38,8 +42,8 @@ export class ContainerdError extends Error {
 
 export interface Containerd {
   socket: string;
-  /** The containerd process this handle stops; null for a given socket. */
-  pid: number | null;
+  /** The containerd process this handle stops (the latest, once restarted); null for a given socket. */
+  readonly pid: number | null;
   /** Paths under the data dir; null for a given socket. */
   paths: ContainerdPaths | null;
   runtime: RemoteRuntime;
@@ -70,6 +74,10 @@ export interface StartContainerdOptions extends CommonOptions {
   bridge?: string | false;
   spawn?: (command: string, args: string[], options: SpawnOptions) => ChildProcess;
   teardown?: (options: TeardownBridgeOptions) => Promise<boolean>;
+  /** How often to check that our containerd still runs, restarting it when not (default 1 s; 0: never). */
+  superviseIntervalMs?: number;
+  /** Told when our containerd was found dead and started again (or could not be). */
+  onRestart?: (event: { previousPid: number; pid: number | null; error?: string }) => void;
 }
 
 export const DEFAULT_CONTAINERD = '/usr/bin/containerd';
@@ -165,6 +173,24 @@ export async function startContainerd(options: StartContainerdOptions): Promise<
   let pid = options.adopt === false ? null : await adoptable(paths);
   let exitReason: string | null = null;
 
+  const spawnOne = (): number | null => {
+    const logFd = openSync(paths.log, 'a');
+    let child: ChildProcess;
+    try {
+      const args = ['--config', paths.config, '--root', paths.root, '--state', paths.state];
+      child = (options.spawn ?? nodeSpawn)(binary, [...args, '--address', paths.socket], {
+        stdio: ['ignore', logFd, logFd],
+        detached: true, // its own process group: a Ctrl-C to the agent does not reach it
+      });
+    } finally {
+      closeSync(logFd);
+    }
+    child.once('exit', (code, sig) => (exitReason = `containerd exited (${sig ?? `code ${code}`})`));
+    child.once('error', (err) => (exitReason = `containerd failed to start: ${err.message}`));
+    child.unref();
+    return child.pid ?? null;
+  };
+
   if (pid === null) {
     try {
       accessSync(binary, constants.X_OK);
@@ -180,27 +206,39 @@ export async function startContainerd(options: StartContainerdOptions): Promise<
     }
     const streamPort = options.streamPort ?? (await freePort());
     await writeFile(paths.config, renderContainerdConfig({ paths, streamPort, ...pick(options) }));
-    const logFd = openSync(paths.log, 'a');
-    let child: ChildProcess;
-    try {
-      const args = ['--config', paths.config, '--root', paths.root, '--state', paths.state];
-      child = (options.spawn ?? nodeSpawn)(binary, [...args, '--address', paths.socket], {
-        stdio: ['ignore', logFd, logFd],
-        detached: true, // its own process group: a Ctrl-C to the agent does not reach it
-      });
-    } finally {
-      closeSync(logFd);
-    }
-    child.once('exit', (code, sig) => (exitReason = `containerd exited (${sig ?? `code ${code}`})`));
-    child.once('error', (err) => (exitReason = `containerd failed to start: ${err.message}`));
-    child.unref();
-    pid = child.pid ?? null;
+    pid = spawnOne();
     if (pid !== null) await writeFile(paths.pidFile, `${pid}\n`);
   }
 
   const runtime = new RemoteRuntime({ socket: paths.socket });
-  const ourPid = pid;
+  let ourPid = pid;
+  let supervisor: ReturnType<typeof setInterval> | null = null;
+  let restarting: Promise<void> | null = null;
+  const supervise = () => {
+    if (restarting || ourPid === null || supervisor === null) return;
+    const previousPid = ourPid;
+    restarting = (async () => {
+      if (await isAlive(previousPid)) return;
+      exitReason = null;
+      const next = spawnOne();
+      ourPid = next;
+      if (next !== null) await writeFile(paths.pidFile, `${next}\n`).catch(() => undefined);
+      try {
+        await waitForRuntime(runtime, paths.socket, {
+          ...options,
+          signal: undefined,
+          exited: async () => exitReason,
+        });
+        options.onRestart?.({ previousPid, pid: next });
+      } catch (err) {
+        options.onRestart?.({ previousPid, pid: next, error: (err as Error).message });
+      }
+    })().finally(() => (restarting = null));
+  };
   const stop = async (): Promise<void> => {
+    if (supervisor) clearInterval(supervisor);
+    supervisor = null;
+    await restarting;
     runtime.close();
     if (ourPid !== null) {
       kill(ourPid, 'SIGTERM');
@@ -221,7 +259,21 @@ export async function startContainerd(options: StartContainerdOptions): Promise<
       exitReason ??
       (ourPid === null ? 'containerd did not start' : (await isAlive(ourPid)) ? null : 'containerd exited');
     const version = await waitForRuntime(runtime, paths.socket, { ...options, exited });
-    return { socket: paths.socket, pid: ourPid, paths, runtime, version, stop };
+    const interval = options.superviseIntervalMs ?? 1000;
+    if (interval > 0 && ourPid !== null) {
+      supervisor = setInterval(supervise, interval);
+      supervisor.unref();
+    }
+    return {
+      socket: paths.socket,
+      get pid() {
+        return ourPid;
+      },
+      paths,
+      runtime,
+      version,
+      stop,
+    };
   } catch (err) {
     await stop().catch(() => undefined);
     if (err instanceof ContainerdError) {

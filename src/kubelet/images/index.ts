@@ -24,4 +24,10 @@ export {
   type RegistryHostConfig,
   type RegistryMirror,
 } from './registry-hosts.js';
+export {
+  parseRegistryMirror,
+  registryHostConfigs,
+  writeRegistryMirrors,
+  type RegistryMirrorFlag,
+} from './registry-mirrors.js';
 export { buildBusyboxRootfs, buildPauseRootfs, parseAppletList } from './rootfs.js';

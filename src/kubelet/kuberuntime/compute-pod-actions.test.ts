@@ -56,6 +56,7 @@ interface Case {
   pod: Pod;
   status: RuntimePodStatus;
   backoff?: Backoff;
+  pastActiveDeadline?: boolean;
   expect: Partial<Record<keyof PodActions, unknown>> & {
     start?: string[];
     initStart?: string[];
@@ -69,6 +70,20 @@ inBackoff.next('u/a/' + containerHash(c('a')), new Date(now.getTime() - 30_000))
 inBackoff.next('u/a/' + containerHash(c('a')), new Date(now.getTime() - 5_000));
 
 const cases: Case[] = [
+  {
+    name: 'past activeDeadlineSeconds: kill everything, start nothing, no new sandbox',
+    pod: pod({ initContainers: [c('i1')], containers: [c('a'), c('b')] }),
+    status: status([ctr(c('i1'), 'exited', 0), ctr(c('a'), 'running')]),
+    pastActiveDeadline: true,
+    expect: { killPod: true, createSandbox: false, initStart: [], start: [], kill: [] },
+  },
+  {
+    name: 'past activeDeadlineSeconds before any sandbox: nothing to kill, nothing created',
+    pod: pod({}),
+    status: status([], []),
+    pastActiveDeadline: true,
+    expect: { killPod: false, createSandbox: false, start: [] },
+  },
   {
     name: 'new pod: create the sandbox, start every container',
     pod: pod({ containers: [c('a'), c('b')] }),
@@ -176,7 +191,14 @@ const cases: Case[] = [
 
 describe('computePodActions', () => {
   it.each(cases)('$name', (tc) => {
-    const a = computePodActions(tc.pod, tc.status, now, tc.backoff ?? new Backoff());
+    const a = computePodActions(
+      tc.pod,
+      tc.status,
+      now,
+      tc.backoff ?? new Backoff(),
+      undefined,
+      tc.pastActiveDeadline,
+    );
     const { start, initStart, kill, backoff, ...rest } = tc.expect;
     expect(a).toMatchObject(rest);
     if (start) expect(a.containersToStart.map((x) => x.name)).toEqual(start);

@@ -8,7 +8,8 @@
  * Init containers run one at a time, in order, each to completion; sidecars (init containers
  * with restartPolicy Always) start in order and must be started before the next one; regular
  * containers start only once every init container succeeded. A failed init container under
- * restartPolicy Never fails the pod (killPod, nothing started).
+ * restartPolicy Never fails the pod (killPod, nothing started); so does a pod past its
+ * activeDeadlineSeconds.
  */
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import { formatGoDuration, type Backoff } from './backoff.js';
@@ -106,6 +107,7 @@ export function computePodActions(
   now: Date,
   backoff: Backoff,
   probes: ProbeResults = noProbes,
+  pastActiveDeadline = false,
 ): PodActions {
   const uid = pod.metadata?.uid ?? '';
   const initContainers = pod.spec?.initContainers ?? [];
@@ -146,6 +148,11 @@ export function computePodActions(
     (kind === 'regular' ? actions.containersToStart : actions.initContainersToStart).push(entry);
     if (kind === 'init') actions.nextInitContainerToStart = c.name;
   };
+  // past spec.activeDeadlineSeconds (active-deadline.ts): everything stops, nothing starts
+  if (pastActiveDeadline) {
+    actions.killPod = sandbox !== undefined;
+    return actions;
+  }
   const kill = (c: RuntimeContainerStatus, reason: string, message: string, gracePeriodSeconds?: number) =>
     actions.containersToKill.push({
       containerID: c.id,

@@ -2,7 +2,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { describe, expect, it } from 'vitest';
 import { FakeClock, SimRuntime } from '../container/sim-runtime.js';
 import { Backoff } from './backoff.js';
-import { ensureImageExists, isLocalImage } from './image-manager.js';
+import { ensureImageExists, isLocalImage, formatPullDuration } from './image-manager.js';
 
 const pod: Pod = { metadata: { name: 'p', namespace: 'default', uid: 'u1' }, spec: { containers: [] } };
 
@@ -38,11 +38,16 @@ describe('ensureImageExists', () => {
     const runtime = new SimRuntime({ clock, images: [], pullable: [] });
     const backoff = new Backoff();
     const c = { name: 'c', image: 'registry.example:5000/app:latest' };
-    expect(await ensureImageExists(runtime, pod, c, backoff, clock)).toMatchObject({
+    const failed = await ensureImageExists(runtime, pod, c, backoff, clock);
+    expect(failed).toMatchObject({
       reason: 'ErrImagePull',
+      message: expect.stringMatching(/^rpc error: code = /),
     });
-    expect(await ensureImageExists(runtime, pod, c, backoff, clock)).toMatchObject({
+    const message = failed.ok ? '' : failed.message;
+    expect(await ensureImageExists(runtime, pod, c, backoff, clock)).toEqual({
+      ok: false,
       reason: 'ImagePullBackOff',
+      message: `Back-off pulling image "registry.example:5000/app:latest": ErrImagePull: ${message}`,
     });
   });
 
@@ -50,5 +55,15 @@ describe('ensureImageExists', () => {
     expect(isLocalImage('localhost/busybox:latest')).toBe(true);
     expect(isLocalImage('localhost:5000/busybox:latest')).toBe(false);
     expect(isLocalImage('docker.io/library/busybox')).toBe(false);
+  });
+});
+
+describe('formatPullDuration', () => {
+  it('prints durations as Go does, to the millisecond', () => {
+    expect(formatPullDuration(0)).toBe('0ms');
+    expect(formatPullDuration(523)).toBe('523ms');
+    expect(formatPullDuration(1500)).toBe('1.5s');
+    expect(formatPullDuration(15_981)).toBe('15.981s');
+    expect(formatPullDuration(123_400)).toBe('2m3.4s');
   });
 });

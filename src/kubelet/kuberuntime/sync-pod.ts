@@ -11,13 +11,15 @@ import { join } from 'node:path';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../../util/log.js';
 import type { Clock } from '../lifecycle.js';
+import * as ev from '../events/reasons.js';
+import type { EventType, PodEventRecorder } from '../events/reasons.js';
 import type { LifecycleHooks } from '../lifecycle-hooks/index.js';
 import type { KeyValue, Mount, PodSandboxConfig, Runtime } from '../container/runtime.js';
 import type { Backoff } from './backoff.js';
-import type { ContainerToStart, PodActions } from './compute-pod-actions.js';
+import { podDescription, type ContainerToStart, type PodActions } from './compute-pod-actions.js';
 import { ContainerConfigError, generateContainerConfig, type EnvResolver } from './container-config.js';
 import { ephemeralTargetID } from './ephemeral.js';
-import { ensureImageExists } from './image-manager.js';
+import { criErrorString, ensureImageExists } from './image-manager.js';
 import { checkRunAsNonRoot } from './security-context.js';
 import { latestByName, type RuntimeContainerStatus, type RuntimePodStatus } from './runtime-pod-status.js';
 import type { ReasonCache } from './reason-cache.js';
@@ -53,6 +55,8 @@ export interface SyncPodContext {
   podMounts?: PodMounts | undefined;
   /** postStart/preStop hooks; absent: hooks are not run. */
   hooks?: LifecycleHooks | undefined;
+  /** Events about the pod and its containers (Pulled, Created, Started, Killing, …); absent: none. */
+  events?: PodEventRecorder | undefined;
 }
 
 export interface SyncPodResult {
@@ -79,15 +83,21 @@ const containerSpec = (pod: Pod | null, name: string): Container | undefined =>
   pod?.spec?.containers?.find((c) => c.name === name) ??
   pod?.spec?.initContainers?.find((c) => c.name === name);
 
-/** StopContainer, after the container's preStop hook (a running container, within the grace period). */
+/**
+ * StopContainer, after the container's preStop hook (a running container, within the grace
+ * period), with a Killing event (`message`, default `Stopping container <name>`).
+ */
 async function stopContainer(
   ctx: SyncPodContext,
   pod: Pod | null,
   c: Pick<RuntimeContainerStatus, 'id' | 'name' | 'sandboxId' | 'state'>,
   gracePeriodSeconds: number,
+  message = `Stopping container ${c.name}`,
 ): Promise<void> {
   let grace = gracePeriodSeconds;
   const spec = containerSpec(pod, c.name);
+  if (pod && spec && c.state === 'running')
+    ctx.events?.container(pod, c.name, 'Normal', ev.KILLING_CONTAINER, message);
   if (ctx.hooks && pod && spec?.lifecycle?.preStop && c.state === 'running') {
     const target = { pod, container: spec, containerID: c.id, sandboxID: c.sandboxId };
     grace = await ctx.hooks.preStop(target, gracePeriodSeconds);
@@ -131,7 +141,11 @@ async function startContainer(
       : pod.spec?.initContainers;
   const container: Container | undefined = list?.[target.index];
   if (!container) return false;
-  const fail = (reason: string, message: string) => {
+  const event = (type: EventType, reason: string, message: string) =>
+    ctx.events?.container(pod, container.name, type, reason, message);
+  /** Holds the start back with the reason for the status, and a Failed event (`Error: …`). */
+  const fail = (reason: string, message: string, eventMessage = message) => {
+    event('Warning', ev.FAILED_TO_START_CONTAINER, `Error: ${eventMessage}`);
     ctx.reasons.set(uid, container.name, { reason, message });
     ctx.logger.info(
       { pod: pod.metadata?.name, container: container.name, reason, message },
@@ -139,8 +153,8 @@ async function startContainer(
     );
     return false;
   };
-  const image = await ensureImageExists(ctx.runtime, pod, container, ctx.imageBackoff, ctx.clock);
-  if (!image.ok) return fail(image.reason, image.message);
+  const image = await ensureImageExists(ctx.runtime, pod, container, ctx.imageBackoff, ctx.clock, event);
+  if (!image.ok) return fail(image.reason, image.message, image.reason);
   const nonRoot = await checkRunAsNonRoot(ctx.runtime, pod, container, image.imageRef);
   if (nonRoot) return fail('CreateContainerConfigError', nonRoot);
   const latest = latestByName(status, container.name);
@@ -182,11 +196,13 @@ async function startContainer(
   } catch (err) {
     return fail('CreateContainerError', (err as Error).message);
   }
+  event('Normal', ev.CREATED_CONTAINER, `Created container: ${container.name}`);
   try {
     await ctx.runtime.startContainer(id);
   } catch (err) {
     return fail('RunContainerError', (err as Error).message);
   }
+  event('Normal', ev.STARTED_CONTAINER, `Started container ${container.name}`);
   // the container counts as started only once its postStart hook finished (upstream)
   const hookFailure = ctx.hooks
     ? await ctx.hooks.postStart({ pod, container, containerID: id, sandboxID })
@@ -194,8 +210,9 @@ async function startContainer(
   if (hookFailure !== null) {
     ctx.logger.info({ pod: pod.metadata?.name, container: container.name }, 'killing: FailedPostStartHook');
     const running = { id, name: container.name, sandboxId: sandboxID, state: 'running' as const };
-    await stopContainer(ctx, pod, running, pod.spec?.terminationGracePeriodSeconds ?? 30).catch(
-      (err: unknown) => ctx.logger.warn({ err, container: id }, 'stopping container failed'),
+    const grace = pod.spec?.terminationGracePeriodSeconds ?? 30;
+    await stopContainer(ctx, pod, running, grace, 'FailedPostStartHook').catch((err: unknown) =>
+      ctx.logger.warn({ err, container: id }, 'stopping container failed'),
     );
     return fail('PostStartHookError', hookFailure);
   }
@@ -215,8 +232,17 @@ export async function executeSyncPod(
   let sandboxID = actions.sandboxID;
   for (const b of actions.containersInBackOff) {
     ctx.reasons.set(uid, b.name, { reason: 'CrashLoopBackOff', message: b.message });
+    const message = `Back-off restarting failed container ${b.name} in pod ${podDescription(pod)}`;
+    ctx.events?.container(pod, b.name, 'Warning', ev.BACK_OFF_START_CONTAINER, message);
   }
   if (actions.killPod) {
+    if (actions.createSandbox && status.sandboxes.length > 0)
+      ctx.events?.pod(
+        pod,
+        'Normal',
+        ev.SANDBOX_CHANGED,
+        'Pod sandbox changed, it will be killed and re-created.',
+      );
     await killPod(ctx, pod, status, pod.spec?.terminationGracePeriodSeconds ?? 30);
     // killing alone does not call for an immediate resync: the PLEG reports what died
     if (!actions.createSandbox) return { changed: false, sandboxID };
@@ -226,7 +252,7 @@ export async function executeSyncPod(
       ctx.logger.info({ pod: pod.metadata?.name, container: k.name, reason: k.reason }, k.message);
       const c = status.containers.find((x) => x.id === k.containerID);
       const grace = k.gracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
-      if (c) await stopContainer(ctx, pod, c, grace);
+      if (c) await stopContainer(ctx, pod, c, grace, k.message);
       else await ctx.runtime.stopContainer(k.containerID, grace);
       changed = true;
     }
@@ -235,8 +261,9 @@ export async function executeSyncPod(
     try {
       await ctx.podMounts.setUpPod(pod);
     } catch (err) {
-      // upstream: a FailedMount event, the pod stays ContainerCreating; the next sync tries again
+      // a FailedMount event; the pod stays ContainerCreating and the next sync tries again
       ctx.logger.warn({ pod: pod.metadata?.name, err: (err as Error).message }, 'volume setup failed');
+      ctx.events?.pod(pod, 'Warning', ev.FAILED_MOUNT_VOLUME, (err as Error).message);
       return { changed, sandboxID };
     }
   }
@@ -244,7 +271,13 @@ export async function executeSyncPod(
   if (actions.createSandbox) {
     await mkdir(podLogDir(ctx.rootDir, pod), { recursive: true });
     await mkdir(podDir(ctx.rootDir, uid), { recursive: true });
-    sandboxID = await ctx.runtime.runPodSandbox(sandboxConfig);
+    try {
+      sandboxID = await ctx.runtime.runPodSandbox(sandboxConfig);
+    } catch (err) {
+      const message = `Failed to create pod sandbox: ${criErrorString(err)}`;
+      ctx.events?.pod(pod, 'Warning', ev.FAILED_CREATE_POD_SANDBOX, message);
+      throw err;
+    }
     changed = true;
   } else {
     // CreateContainer wants the sandbox's config: the attempt is the one it was created with

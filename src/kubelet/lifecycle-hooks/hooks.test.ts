@@ -118,7 +118,14 @@ describe('lifecycle hooks (sim runtime, fake clock)', () => {
     );
     await t.settle();
     await t.advance(1000);
-    expect(t.events[0]).toMatch(
+    // the container was started, its hook failed, then it was killed for it
+    expect(t.events.slice(2, 5).map((e) => e.split(':')[0])).toEqual([
+      'Started main',
+      'FailedPostStartHook main',
+      'Killing main',
+    ]);
+    expect(t.events).toContain('Killing main: FailedPostStartHook');
+    expect(t.events[3]).toMatch(
       /^FailedPostStartHook main: Exec lifecycle hook \(\["false"\]\) for Container "main" in Pod "p_default\(uid-1\)" failed - error: command 'false' exited with 1/,
     );
     expect(t.runtime.log.slice(0, 2)).toEqual(['0s exec false', '0s stop 30']);

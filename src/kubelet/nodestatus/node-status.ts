@@ -1,9 +1,11 @@
 /**
  * Node registration and status updates (upstream `pkg/kubelet/kubelet_node_status.go`).
  *
- *   registerNode: create the Node (labels, spec.podCIDR(s), a first status); when it exists
- *     already, adopt it: reconcile the default labels, refuse a different pod CIDR. Retried with
- *     a backoff (100 ms doubling to 7 s) until the API answers.
+ *   registerNode: create the Node (labels, spec.podCIDR(s) when the agent brings one, a first
+ *     status); when it exists already, adopt it: reconcile the default labels, refuse a different
+ *     pod CIDR. Retried with a backoff (100 ms doubling to 7 s) until the API answers.
+ *   waitForPodCIDR: without a pod CIDR of its own, the node waits for the server's node IPAM
+ *     controller to allocate one.
  *   every 10 s (nodeStatusUpdateFrequency): GET the node, run the setters on a copy, and write
  *     `nodes/status` only when something other than heartbeat times changed, or when the last
  *     write is 5 min old (nodeStatusReportFrequency): the Lease is the frequent heartbeat.
@@ -22,8 +24,8 @@ import * as setters from './setters.js';
 export interface NodeStatusOptions {
   nodes: ResourceClient<Node>;
   nodeName: string;
-  /** This node's pod subnet, `spec.podCIDR`. */
-  podCIDR: string;
+  /** This node's pod subnet, `spec.podCIDR`; none: the server allocates one. */
+  podCIDR?: string;
   runtime: Pick<Runtime, 'status' | 'listImages'>;
   runtimeVersion: VersionResponse;
   /** `nodeInfo.kubeletVersion` (the server's version string). */
@@ -159,7 +161,7 @@ export class NodeStatusManager {
           apiVersion: 'v1',
           kind: 'Node',
           metadata: { name: nodeName, labels: this.defaultLabels(host) },
-          spec: { podCIDR, podCIDRs: [podCIDR] },
+          ...(podCIDR ? { spec: { podCIDR, podCIDRs: [podCIDR] } } : {}),
         };
         for (const set of await this.setters(host)) set(node, this.clock.now());
         try {
@@ -185,23 +187,42 @@ export class NodeStatusManager {
   private async adopt(wanted: Node, signal: AbortSignal): Promise<Node> {
     const existing = await this.o.nodes.get(this.o.nodeName, { signal });
     const current = existing.spec?.podCIDR ?? '';
-    if (current && current !== this.o.podCIDR) {
-      throw new NodePodCIDRMismatchError(this.o.nodeName, current, this.o.podCIDR);
-    }
+    const own = this.o.podCIDR;
+    if (current && own && current !== own) throw new NodePodCIDRMismatchError(this.o.nodeName, current, own);
     const labels = { ...existing.metadata?.labels, ...wanted.metadata?.labels };
-    const needsUpdate = !current || canonical(labels) !== canonical(existing.metadata?.labels ?? {});
+    const setCIDR = !current && own;
+    const needsUpdate = setCIDR || canonical(labels) !== canonical(existing.metadata?.labels ?? {});
     const node = needsUpdate
       ? await this.o.nodes.update(
           {
             ...existing,
             metadata: { ...existing.metadata, labels },
-            spec: { ...existing.spec, podCIDR: this.o.podCIDR, podCIDRs: [this.o.podCIDR] },
+            ...(setCIDR ? { spec: { ...existing.spec, podCIDR: own, podCIDRs: [own] } } : {}),
           },
           { signal },
         )
       : existing;
     this.o.logger.info({ node: this.o.nodeName }, 'node was previously registered; adopted it');
     return node;
+  }
+
+  /** The node once it has a `spec.podCIDR` (given by the agent, or allocated by the server). */
+  async waitForPodCIDR(signal: AbortSignal, pollMs = 500): Promise<Node> {
+    let logged = false;
+    for (;;) {
+      signal.throwIfAborted();
+      try {
+        const node = await this.o.nodes.get(this.o.nodeName, { signal });
+        if (node.spec?.podCIDR) return node;
+        if (!logged)
+          this.o.logger.info({ node: this.o.nodeName }, 'waiting for the server to allocate a pod CIDR');
+        logged = true;
+      } catch (err) {
+        if (signal.aborted) throw err;
+        this.o.logger.warn({ node: this.o.nodeName, err: (err as Error).message }, 'reading the node');
+      }
+      await sleep(this.clock, pollMs, signal);
+    }
   }
 
   /** One status sync: answers whether it wrote `nodes/status`. */

@@ -25,7 +25,8 @@ import { GenericPLEG } from '../pleg/generic.js';
 import type { ReadinessProvider, StartupProvider } from '../status/generate.js';
 import { StatusManager } from '../status/status-manager.js';
 import { createLifecycleHooks, HandlerRunner } from '../lifecycle-hooks/index.js';
-import { loggingRecorder, ProberManager, type ContainerEventRecorder } from '../prober/index.js';
+import { ProberManager, type ContainerEventRecorder } from '../prober/index.js';
+import { loggingEventRecorder } from '../events/logging.js';
 import { PodWorkers } from './pod-workers.js';
 import { KubeletSyncer } from './syncer.js';
 
@@ -53,7 +54,7 @@ export interface PodLifecycleExtraOptions {
   probes?: ProbeResults;
   readiness?: ReadinessProvider;
   startup?: StartupProvider;
-  /** Container events (Unhealthy, FailedPostStartHook, …); default: logged. */
+  /** Container events only (Unhealthy, Started, …), instead of `events.container`. */
   recordEvent?: ContainerEventRecorder;
 }
 
@@ -82,7 +83,10 @@ export function createPodLifecycle(options: CreatePodLifecycleOptions): PodLifec
     logger,
     ...(options.relistPeriodMs ? { relistPeriodMs: options.relistPeriodMs } : {}),
   });
-  const recorder = options.recordEvent ?? loggingRecorder(logger);
+  const events = options.events ?? loggingEventRecorder(logger);
+  const recorder: ContainerEventRecorder =
+    options.recordEvent ??
+    ((pod, name, type, reason, message) => events.container(pod, name, type, reason, message));
   // probe results sync the pod: a liveness kill, or a status write with the new readiness
   const prober = new ProberManager({
     runtime: options.runtime,
@@ -111,6 +115,10 @@ export function createPodLifecycle(options: CreatePodLifecycleOptions): PodLifec
       logger,
       recorder,
     }),
+    events: {
+      pod: (pod, type, reason, message) => events.pod(pod, type, reason, message),
+      container: recorder,
+    },
   };
   let runtimeName = 'containerd';
   const syncer = new KubeletSyncer({

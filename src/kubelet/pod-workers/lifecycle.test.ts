@@ -45,7 +45,12 @@ function setup(behaviour: (name: string, attempt: number) => SimBehaviour | unde
   });
   const statuses: PodStatus[] = [];
   const deleted: Pod[] = [];
+  const events: string[] = [];
   const lifecycle = createPodLifecycle({
+    events: {
+      pod: (_pod, type, reason, message) => events.push(`pod ${type} ${reason}: ${message}`),
+      container: (_pod, name, type, reason, message) => events.push(`${name} ${type} ${reason}: ${message}`),
+    },
     runtime,
     nodeName: 'node-1',
     logger,
@@ -80,7 +85,7 @@ function setup(behaviour: (name: string, attempt: number) => SimBehaviour | unde
       await settle();
     }
   };
-  return { clock, runtime, statuses, deleted, lifecycle, last, settle, advance };
+  return { clock, runtime, statuses, deleted, events, lifecycle, last, settle, advance };
 }
 
 describe('pod lifecycle on the sim runtime', () => {
@@ -116,6 +121,56 @@ describe('pod lifecycle on the sim runtime', () => {
     ).toBe(true);
   });
 
+  it('records events: image present, Created, Started per container in order; Killing on deletion', async () => {
+    const t = setup((name) => (name === 'init-1' ? { exit: { code: 0, afterMs: 300 } } : undefined));
+    await t.lifecycle.start(abort.signal);
+    const pod = makePod({
+      initContainers: [c('init-1')],
+      containers: [c('a')],
+      terminationGracePeriodSeconds: 1,
+    });
+    t.lifecycle.update(pod);
+    await t.settle();
+    await t.advance(1000);
+    const image = 'localhost/busybox:latest';
+    expect(t.events).toEqual([
+      `init-1 Normal Pulled: Container image "${image}" already present on machine`,
+      'init-1 Normal Created: Created container: init-1',
+      'init-1 Normal Started: Started container init-1',
+      `a Normal Pulled: Container image "${image}" already present on machine`,
+      'a Normal Created: Created container: a',
+      'a Normal Started: Started container a',
+    ]);
+    t.events.length = 0;
+    t.lifecycle.update({ ...pod, metadata: { ...pod.metadata, deletionTimestamp: '2024-01-01T00:00:00Z' } });
+    await t.advance(2000);
+    expect(t.events).toEqual(['a Normal Killing: Stopping container a']);
+  });
+
+  it('activeDeadlineSeconds: Failed DeadlineExceeded at the deadline, containers killed, an event', async () => {
+    const t = setup(() => undefined);
+    await t.lifecycle.start(abort.signal);
+    t.lifecycle.update(makePod({ activeDeadlineSeconds: 5, terminationGracePeriodSeconds: 1 }));
+    await t.settle();
+    expect(t.last()?.phase).toBe('Running');
+    await t.advance(4000);
+    expect(t.last()?.phase).toBe('Running');
+    await t.advance(3000);
+    expect(t.last()).toMatchObject({
+      phase: 'Failed',
+      reason: 'DeadlineExceeded',
+      message: 'Pod was active on the node longer than the specified deadline',
+    });
+    expect([...t.runtime.containers.values()].map((x) => x.state)).toEqual(['CONTAINER_EXITED']);
+    expect(t.last()?.containerStatuses?.[0]?.state?.terminated).toBeDefined();
+    expect(t.events).toContain(
+      'pod Normal DeadlineExceeded: Pod was active on the node longer than the specified deadline',
+    );
+    // nothing starts again
+    await t.advance(20_000, 2000);
+    expect(t.runtime.containers.size).toBe(1);
+  });
+
   it('restarts a failing container under OnFailure with back-off 10 s, 20 s, 40 s (CrashLoopBackOff)', async () => {
     const t = setup(() => ({ exit: { code: 1, afterMs: 100 } }));
     await t.lifecycle.start(abort.signal);
@@ -144,6 +199,9 @@ describe('pod lifecycle on the sim runtime', () => {
     );
     expect(backoffStatus?.containerStatuses?.[0]?.state?.waiting?.message).toMatch(
       /^back-off 10s restarting failed container=main pod=p_default\(uid-1\)$/,
+    );
+    expect(t.events).toContain(
+      'main Warning BackOff: Back-off restarting failed container main in pod p_default(uid-1)',
     );
     expect(backoffStatus?.containerStatuses?.[0]?.lastState?.terminated).toMatchObject({
       exitCode: 1,
@@ -257,6 +315,18 @@ describe('pod lifecycle on the sim runtime', () => {
     await t.advance(12_000, 1000);
     expect(pulls()).toBe(2);
     expect(t.last()?.phase).toBe('Pending');
+    const a = t.events.filter((e) => e.startsWith('a '));
+    expect(a.slice(0, 3)).toEqual([
+      'a Normal Pulling: Pulling image "example.com/x:1"',
+      expect.stringMatching(/^a Warning Failed: Failed to pull image "example.com\/x:1": .+/),
+      'a Warning Failed: Error: ErrImagePull',
+    ]);
+    expect(a).toContain('a Normal BackOff: Back-off pulling image "example.com/x:1"');
+    expect(a).toContain('a Warning Failed: Error: ImagePullBackOff');
+    expect(t.events).toContain(
+      'b Warning ErrImageNeverPull: Container image "nope:1" is not present with pull policy of Never',
+    );
+    expect(t.events).toContain('b Warning Failed: Error: ErrImageNeverPull');
   });
 
   it('a restarted agent adopts running pods without restarting containers', async () => {

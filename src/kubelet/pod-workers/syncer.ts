@@ -5,6 +5,11 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../../util/log.js';
 import type { Clock } from '../lifecycle.js';
+import {
+  activeDeadlineRemainingMs,
+  DEADLINE_EXCEEDED_MESSAGE,
+  DEADLINE_EXCEEDED_REASON,
+} from '../active-deadline.js';
 import { removePodResources } from '../kuberuntime/cleanup.js';
 import { computePodActions, type ProbeResults } from '../kuberuntime/compute-pod-actions.js';
 import { getPodStatus, type RuntimePodStatus } from '../kuberuntime/runtime-pod-status.js';
@@ -62,8 +67,12 @@ export class KubeletSyncer implements PodSyncer {
 
   async syncPod(pod: Pod): Promise<SyncPodOutcome> {
     const now = this.o.clock.now();
-    const runtime = await this.runtimeStatus(pod.metadata?.uid ?? '');
-    const actions = computePodActions(pod, runtime, now, this.o.ctx.backoff, this.o.probes);
+    const uid = pod.metadata?.uid ?? '';
+    const runtime = await this.runtimeStatus(uid);
+    const previous = this.o.statusManager.get(uid);
+    const deadlineLeft = activeDeadlineRemainingMs(pod, previous?.startTime ?? pod.status?.startTime, now);
+    const pastDeadline = deadlineLeft !== null && deadlineLeft <= 0;
+    const actions = computePodActions(pod, runtime, now, this.o.ctx.backoff, this.o.probes, pastDeadline);
     for (const b of actions.containersInBackOff) {
       this.o.ctx.reasons.set(pod.metadata?.uid ?? '', b.name, {
         reason: 'CrashLoopBackOff',
@@ -71,9 +80,14 @@ export class KubeletSyncer implements PodSyncer {
       });
     }
     const status = this.publish(pod, runtime, false);
+    if (status.reason === DEADLINE_EXCEEDED_REASON && previous?.reason !== DEADLINE_EXCEEDED_REASON)
+      this.o.ctx.events?.pod(pod, 'Normal', DEADLINE_EXCEEDED_REASON, DEADLINE_EXCEEDED_MESSAGE);
     if (isTerminalPhase(status.phase)) return { terminal: true, changed: false, retryAfterMs: null };
     const result = await executeSyncPod(this.o.ctx, pod, runtime, actions);
     const retries = actions.containersInBackOff.map((b) => b.retryAt.getTime() - now.getTime());
+    // a sync when the deadline comes (a pod that just started has its startTime from this publish)
+    const left = activeDeadlineRemainingMs(pod, status.startTime, now);
+    if (left !== null) retries.push(left);
     return {
       terminal: false,
       changed: result.changed,

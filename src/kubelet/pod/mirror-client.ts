@@ -9,7 +9,14 @@
  *   deleted (deletionTimestamp)      → delete it (grace 0, uid precondition), then create anew
  *   mirror without a static pod      → delete it
  *
- * Deleting a mirror never stops the static pod. Everything here tolerates the API being away:
+ * Deleting a mirror never stops the static pod. A mirror this client deleted is recreated only
+ * after `recreateDelayMs` (1 s): `kubectl delete --wait` reads the pod right after its DELETE,
+ * then lists and watches it by name for the DELETED event; a replacement created between that
+ * read and that list has another uid, so kubectl's watch never sees a deletion and waits forever.
+ * The pause keeps the replacement out of that window (upstream's slower sync makes it rare; ours
+ * reacts within a millisecond, which hit it one delete in a few).
+ *
+ * Everything here tolerates the API being away:
  * failures are logged and the periodic reconcile (and every mirror event) tries again, so
  * mirrors appear once the server is back. Status writes go to the mirror; the latest status of
  * each static pod is kept and rewritten to a recreated mirror.
@@ -17,6 +24,7 @@
 import type { Pod, PodStatus } from 'kubernetes-types/core/v1.js';
 import { isAlreadyExists, isConflict, isInvalid, isNotFound } from '../../apimachinery/errors.js';
 import type { Logger } from '../../util/log.js';
+import { type Clock, realClock } from '../lifecycle.js';
 import { CONFIG_MIRROR_ANNOTATION, podHash, type MirrorPodObserver } from '../config/sources.js';
 
 /** What the mirror client needs of the pods API. */
@@ -38,7 +46,12 @@ export interface MirrorClientOptions {
   logger: Logger;
   /** Reconcile period (default 2 s). */
   periodMs?: number;
+  /** Pause between deleting a mirror and creating its replacement (default 1 s). */
+  recreateDelayMs?: number;
+  clock?: Clock;
 }
+
+export const DEFAULT_MIRROR_RECREATE_DELAY_MS = 1000;
 
 const keyOf = (pod: Pod) => `${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`;
 
@@ -68,6 +81,10 @@ export class MirrorClient implements MirrorPodObserver {
   private readonly mirrors = new Map<string, Pod>();
   /** Latest status per static pod uid, and whether it still has to reach the mirror. */
   private readonly statuses = new Map<string, { status: PodStatus; dirty: boolean }>();
+  /** Keys whose mirror this client deleted: no replacement before that time (ms). */
+  private readonly recreateAfter = new Map<string, number>();
+  private recreateTimer: { cancel(): void } | null = null;
+  private readonly clock: Clock;
   private started = false;
   private running: Promise<void> | null = null;
   private again = false;
@@ -75,6 +92,7 @@ export class MirrorClient implements MirrorPodObserver {
 
   constructor(private readonly o: MirrorClientOptions) {
     this.log = o.logger.child({ component: 'mirror-pods' });
+    this.clock = o.clock ?? realClock;
   }
 
   /** The file source's updates: static pods to mirror. */
@@ -122,6 +140,7 @@ export class MirrorClient implements MirrorPodObserver {
         'abort',
         () => {
           clearInterval(timer);
+          this.recreateTimer?.cancel();
           this.started = false;
           void (this.running ?? Promise.resolve()).then(() => resolve());
         },
@@ -163,8 +182,31 @@ export class MirrorClient implements MirrorPodObserver {
           await this.writeStatus(mirror, pod.metadata?.uid ?? '', true);
         continue;
       }
+      const notBefore = this.recreateAfter.get(key) ?? 0;
+      const wait = notBefore - this.clock.now().getTime();
+      if (wait > 0) {
+        this.kickIn(wait);
+        continue;
+      }
+      this.recreateAfter.delete(key);
       await this.createMirror(pod);
     }
+  }
+
+  /** One reconcile in `ms` (the earliest pending one wins). */
+  private kickIn(ms: number): void {
+    if (this.recreateTimer) return;
+    this.recreateTimer = this.clock.setTimeout(() => {
+      this.recreateTimer = null;
+      void this.kick();
+    }, ms);
+  }
+
+  /** The mirror by that key is gone through us: its replacement waits `recreateDelayMs`. */
+  private deleted(mirror: Pod): void {
+    const delay = this.o.recreateDelayMs ?? DEFAULT_MIRROR_RECREATE_DELAY_MS;
+    if (delay > 0) this.recreateAfter.set(keyOf(mirror), this.clock.now().getTime() + delay);
+    this.forgetMirror(mirror);
   }
 
   private async createMirror(pod: Pod): Promise<void> {
@@ -193,9 +235,9 @@ export class MirrorClient implements MirrorPodObserver {
         preconditions: { uid: mirror.metadata?.uid ?? '' },
       });
       this.log.info({ pod: keyOf(mirror) }, 'mirror pod deleted');
-      this.forgetMirror(mirror);
+      this.deleted(mirror);
     } catch (err) {
-      if (isNotFound(err)) this.forgetMirror(mirror);
+      if (isNotFound(err)) this.deleted(mirror);
       // Another mirror by that name now (uid precondition failed): judge that one.
       else if (isConflict(err))
         await this.refreshMirror(mirror.metadata?.namespace ?? 'default', mirror.metadata?.name ?? '');

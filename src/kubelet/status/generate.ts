@@ -26,7 +26,12 @@ import {
   rfc3339,
   withTransitionTimes,
 } from './conditions.js';
-import { getPhase } from './phase.js';
+import {
+  DEADLINE_EXCEEDED_MESSAGE,
+  DEADLINE_EXCEEDED_REASON,
+  pastActiveDeadline,
+} from '../active-deadline.js';
+import { getPhase, isTerminalPhase } from './phase.js';
 
 /** Whether a running container is ready (readiness probes later; default: running = ready). */
 export type ReadinessProvider = (uid: string, name: string, containerID: string) => boolean;
@@ -140,6 +145,13 @@ export function generateAPIPodStatus(input: GenerateStatusInput): PodStatus {
   let phase = getPhase(pod, initStatuses, statuses, input.podIsTerminal);
   // a pod shut down for good (deleted, or done) ends in a terminal phase, Failed unless it succeeded
   if (input.podIsTerminal && phase !== 'Succeeded') phase = 'Failed';
+  const startTime = input.previous?.startTime ?? pod.status?.startTime ?? rfc3339(now);
+  // past spec.activeDeadlineSeconds: Failed, DeadlineExceeded (kept once given; a pod that
+  // finished before its deadline keeps its phase)
+  const deadlineExceeded =
+    (input.previous?.reason ?? pod.status?.reason) === DEADLINE_EXCEEDED_REASON ||
+    (!isTerminalPhase(input.previous?.phase) && pastActiveDeadline(pod, startTime, now));
+  if (deadlineExceeded) phase = 'Failed';
 
   const apiConditions = pod.status?.conditions ?? [];
   const others = apiConditions.filter((c) => !(OWNED_CONDITIONS as readonly string[]).includes(c.type));
@@ -166,11 +178,12 @@ export function generateAPIPodStatus(input: GenerateStatusInput): PodStatus {
   const podIPs = fromSandbox.length > 0 ? fromSandbox : previousIPs;
   const status: PodStatus = {
     phase,
+    ...(deadlineExceeded ? { reason: DEADLINE_EXCEEDED_REASON, message: DEADLINE_EXCEEDED_MESSAGE } : {}),
     conditions: [...owned, ...scheduled, ...others],
     hostIP: input.hostIPs[0] ?? '',
     hostIPs: input.hostIPs.map((ip) => ({ ip })),
     ...(podIPs[0] ? { podIP: podIPs[0], podIPs: podIPs.map((ip) => ({ ip })) } : {}),
-    startTime: input.previous?.startTime ?? pod.status?.startTime ?? rfc3339(now),
+    startTime,
     ...(initContainers.length > 0 ? { initContainerStatuses: initStatuses } : {}),
     containerStatuses: statuses,
     ...(ephemeralStatuses.length > 0 ? { ephemeralContainerStatuses: ephemeralStatuses } : {}),

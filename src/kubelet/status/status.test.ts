@@ -179,6 +179,49 @@ describe('generateAPIPodStatus', () => {
   });
 });
 
+describe('activeDeadlineSeconds in the status', () => {
+  const withDeadline = (seconds: number): Pod => ({
+    metadata: { uid: 'u', name: 'p', namespace: 'ns' },
+    spec: { containers: [{ name: 'a', image: 'img' }], activeDeadlineSeconds: seconds },
+  });
+  const gen = (p: Pod, previous: PodStatus, at: Date) =>
+    generateAPIPodStatus({
+      pod: p,
+      runtime,
+      reasons: new ReasonCache(),
+      runtimeName: 'containerd',
+      hostIPs: [],
+      now: at,
+      podIsTerminal: false,
+      previous,
+    });
+  const started = { phase: 'Running', startTime: '2025-01-01T00:00:00Z' } as PodStatus;
+
+  it('Running before the deadline; Failed DeadlineExceeded from it on, and kept after', () => {
+    const before = gen(withDeadline(30), started, new Date('2025-01-01T00:00:29.999Z'));
+    expect(before).toMatchObject({ phase: 'Running' });
+    expect(before.reason).toBeUndefined();
+    const at = gen(withDeadline(30), started, new Date('2025-01-01T00:00:30Z'));
+    expect(at).toMatchObject({
+      phase: 'Failed',
+      reason: 'DeadlineExceeded',
+      message: 'Pod was active on the node longer than the specified deadline',
+      startTime: '2025-01-01T00:00:00Z',
+    });
+    // the deadline raised again (not through the API, which refuses it): still failed
+    expect(gen(withDeadline(3600), at, new Date('2025-01-01T00:01:00Z'))).toMatchObject({
+      phase: 'Failed',
+      reason: 'DeadlineExceeded',
+    });
+  });
+
+  it('a pod that finished before its deadline keeps its phase', () => {
+    const done = { ...started, phase: 'Succeeded' } as PodStatus;
+    const s = gen(withDeadline(30), done, new Date('2025-01-01T01:00:00Z'));
+    expect(s.reason).toBeUndefined();
+  });
+});
+
 describe('StatusManager', () => {
   it('writes only changes, ignores condition timestamps, never leaves a terminal phase', async () => {
     const writes: PodStatus[] = [];

@@ -1,0 +1,235 @@
+/**
+ * Restarts under running pods, with `cairn server` and a separate `cairn agent` (root): the agent
+ * stopped with SIGTERM and started again on the same data dir adopts its pods — same container
+ * IDs, no restart, still Ready; the agent's containerd killed with SIGKILL is started again by
+ * the agent, the pods keep running and keep their status, and new pods start. Teardown deletes
+ * the pods through the API, stops the agent, then kills by pid whatever still mentions its data
+ * dir (containerd, shims), unmounts what is mounted under it and deletes the bridge.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../../src/kubelet/containerd/processes.js';
+import { type CairnServer, cairnBin, processesMentioning, run, startCairn } from './harness.js';
+
+const isRoot = process.getuid?.() === 0;
+const suffix = randomBytes(2).toString('hex');
+const bridge = `cairn-ar-${suffix}`;
+const octet = 100 + (parseInt(suffix, 16) % 100);
+const podCIDR = `10.245.${octet}.0/24`;
+const nodeName = 'restart-node';
+
+let server: CairnServer;
+let agentDir = '';
+let agent: ChildProcess | undefined;
+let agentLog = '';
+
+/** Starts `cairn agent` on the agent data dir; resolves once its node is Ready. */
+async function startAgent(): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    [
+      cairnBin,
+      'agent',
+      '--server',
+      server.url,
+      '--token-file',
+      join(server.dataDir, 'server', 'node-token'),
+      '--ca-cert',
+      join(server.dataDir, 'server', 'tls', 'ca.crt'),
+      '--data-dir',
+      agentDir,
+      '--node-name',
+      nodeName,
+      '--pod-cidr',
+      podCIDR,
+      '--cni-bridge',
+      bridge,
+      '--log-level',
+      'warn',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout?.on('data', (d: Buffer) => (agentLog += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (agentLog += d.toString()));
+  agent = child;
+  await waitFor(
+    'the node Ready',
+    async () => {
+      if (child.exitCode !== null) throw new Error(`cairn agent exited (${child.exitCode}):\n${agentLog}`);
+      const r = await server.kubectl(['get', 'node', nodeName, '-o', 'jsonpath={.status.conditions}']);
+      return r.code === 0 && /"type":"Ready","status":"True"|"status":"True","type":"Ready"/.test(r.stdout)
+        ? true
+        : undefined;
+    },
+    120_000,
+  );
+}
+
+async function stopAgent(): Promise<void> {
+  const child = agent;
+  agent = undefined;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  process.kill(child.pid ?? 0, 'SIGTERM');
+  await exited;
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n--- agent ---\n${agentLog}`);
+    await sleep(250);
+  }
+}
+
+const getPod = async (name: string): Promise<Pod> =>
+  JSON.parse(await server.k(['get', 'pod', name, '-o', 'json'])) as Pod;
+const ready = (p: Pod) => p.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+/** What must not change across a restart: phase, readiness, container IDs, restart counts, IP. */
+const fingerprint = (p: Pod) => ({
+  phase: p.status?.phase,
+  ready: ready(p),
+  podIP: p.status?.podIP,
+  startTime: p.status?.startTime,
+  containers: (p.status?.containerStatuses ?? []).map((c) => ({
+    name: c.name,
+    id: c.containerID,
+    restartCount: c.restartCount,
+    startedAt: c.state?.running?.startedAt,
+  })),
+});
+const containerdPid = async () =>
+  Number((await readFile(join(agentDir, 'containerd', 'containerd.pid'), 'utf8')).trim());
+
+beforeAll(async () => {
+  if (!isRoot) return;
+  server = await startCairn();
+  agentDir = await mkdtemp(join(tmpdir(), 'cairn-e2e-agent-'));
+  await startAgent();
+  // a pod with two containers and a readiness probe, and one with an init container
+  await server.k(['apply', '-f', '-'], {
+    input: JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'steady' },
+          spec: {
+            terminationGracePeriodSeconds: 1,
+            containers: [
+              {
+                name: 'app',
+                image: 'localhost/busybox:latest',
+                command: ['sh', '-c', 'touch /tmp/ready; exec sleep 3600'],
+                readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1 },
+              },
+              { name: 'side', image: 'localhost/busybox:latest', command: ['sleep', '3600'] },
+            ],
+          },
+        },
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'inited' },
+          spec: {
+            terminationGracePeriodSeconds: 1,
+            initContainers: [{ name: 'init', image: 'localhost/busybox:latest', command: ['true'] }],
+            containers: [{ name: 'app', image: 'localhost/busybox:latest', command: ['sleep', '3600'] }],
+          },
+        },
+      ],
+    }),
+  });
+}, 240_000);
+
+afterAll(async () => {
+  if (!isRoot) return;
+  try {
+    if (agent) {
+      await server.kubectl(['delete', 'pods', '--all', '--grace-period=1', '--wait=true', '--timeout=60s']);
+      await stopAgent();
+    }
+  } finally {
+    for (const pid of await processesMentioning(agentDir)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+    const mounts = (await run('/bin/cat', ['/proc/self/mounts'])).stdout
+      .split('\n')
+      .map((l) => l.split(' ')[1] ?? '')
+      .filter((m) => m.startsWith(agentDir + '/'))
+      .sort((a, b) => b.length - a.length);
+    for (const m of mounts) await run('umount', ['-l', m]);
+    if (existsSync(`/sys/class/net/${bridge}`)) await run('ip', ['link', 'delete', bridge]);
+    await rm(agentDir, { recursive: true, force: true });
+    await server?.stop();
+  }
+}, 120_000);
+
+describe.skipIf(!isRoot)('agent and containerd restarts under running pods', () => {
+  const settled = async (name: string) =>
+    waitFor(`pod ${name} Running and Ready`, async () => {
+      const p = await getPod(name);
+      return p.status?.phase === 'Running' && ready(p) ? p : undefined;
+    });
+
+  it('an agent stopped and started again on its data dir adopts its pods: same containers, no restart', async () => {
+    const before = await Promise.all(['steady', 'inited'].map(settled));
+    await stopAgent();
+    // the containers kept running without the agent (its containerd stopped, the shims did not)
+    await startAgent();
+    // several syncs, probe periods and PLEG relists later, nothing moved
+    await sleep(6000);
+    const after = await Promise.all(['steady', 'inited'].map(getPod));
+    expect(after.map(fingerprint)).toEqual(before.map(fingerprint));
+    expect(after[1]?.status?.initContainerStatuses?.[0]).toMatchObject({
+      restartCount: 0,
+      state: { terminated: { exitCode: 0, reason: 'Completed' } },
+    });
+    expect(await server.k(['get', 'pod', 'steady', '--no-headers'])).toMatch(
+      /^steady\s+2\/2\s+Running\s+0\s/,
+    );
+  }, 180_000);
+
+  it("the agent's containerd killed with SIGKILL is started again; pods keep running and their status", async () => {
+    const before = await Promise.all(['steady', 'inited'].map(settled));
+    const pid = await containerdPid();
+    expect(await isAlive(pid)).toBe(true);
+    process.kill(pid, 'SIGKILL');
+    const next = await waitFor('a new containerd', async () => {
+      const p = await containerdPid().catch(() => 0);
+      return p !== pid && p > 0 && (await isAlive(p)) ? p : undefined;
+    });
+    expect(next).not.toBe(pid);
+    await sleep(5000);
+    const after = await Promise.all(['steady', 'inited'].map(getPod));
+    expect(after.map(fingerprint)).toEqual(before.map(fingerprint));
+    // the runtime works again: a new pod starts and runs
+    await server.k([
+      'run',
+      'fresh',
+      '--image=localhost/busybox:latest',
+      '--restart=Never',
+      '--',
+      'sleep',
+      '3600',
+    ]);
+    const fresh = await settled('fresh');
+    expect(fresh.status?.podIP).toMatch(new RegExp(`^10\\.245\\.${octet}\\.\\d+$`));
+    expect(agentLog).toMatch(/containerd died; started it again/);
+  }, 180_000);
+});
