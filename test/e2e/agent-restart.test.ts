@@ -232,4 +232,44 @@ describe.skipIf(!isRoot)('agent and containerd restarts under running pods', () 
     expect(fresh.status?.podIP).toMatch(new RegExp(`^10\\.245\\.${octet}\\.\\d+$`));
     expect(agentLog).toMatch(/containerd died; started it again/);
   }, 180_000);
+
+  it('a pod deleted while the agent is away is stopped when it returns, and one bound meanwhile starts', async () => {
+    const inited = await settled('inited');
+    const ids = (inited.status?.containerStatuses ?? []).map((c) =>
+      (c.containerID ?? '').replace(/^containerd:\/\//, ''),
+    );
+    expect(ids.every(Boolean)).toBe(true);
+    await stopAgent();
+    await server.k(['delete', 'pod', 'inited', '--wait=false']);
+    await server.k([
+      'run',
+      'meanwhile',
+      '--image=localhost/busybox:latest',
+      '--restart=Never',
+      '--',
+      'sleep',
+      '3600',
+    ]);
+    // nobody runs the node's pods: the deleted one stays Terminating, the new one Pending
+    await sleep(2000);
+    expect(await server.k(['get', 'pod', 'inited', '--no-headers'])).toMatch(/\sTerminating\s/);
+    expect((await getPod('meanwhile')).status?.phase ?? 'Pending').toBe('Pending');
+
+    await startAgent();
+    await waitFor('the deleted pod gone from the API', async () =>
+      (await server.kubectl(['get', 'pod', 'inited'])).code !== 0 ? true : undefined,
+    );
+    const tasks = await run('ctr', [
+      '--address',
+      join(agentDir, 'containerd', 'containerd.sock'),
+      '-n',
+      'k8s.io',
+      'tasks',
+      'ls',
+    ]);
+    expect(tasks.code).toBe(0);
+    const running = tasks.stdout.split('\n').filter((l) => /RUNNING/.test(l));
+    for (const id of ids) expect(running.some((l) => l.startsWith(id))).toBe(false);
+    await settled('meanwhile');
+  }, 180_000);
 });
