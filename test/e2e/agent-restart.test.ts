@@ -2,7 +2,9 @@
  * Restarts under running pods, with `cairn server` and a separate `cairn agent` (root): the agent
  * stopped with SIGTERM and started again on the same data dir adopts its pods — same container
  * IDs, no restart, still Ready; the agent's containerd killed with SIGKILL is started again by
- * the agent, the pods keep running and keep their status, and new pods start. Teardown deletes
+ * the agent, the pods keep running and keep their status, and new pods start; a pod deleted while
+ * the agent is away is stopped when it returns; with the server down pods keep running and a pod
+ * that finished meanwhile is reported once the server is back. Teardown deletes
  * the pods through the API, stops the agent, then kills by pid whatever still mentions its data
  * dir (containerd, shims), unmounts what is mounted under it and deletes the bridge.
  */
@@ -10,6 +12,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,6 +29,8 @@ const podCIDR = `10.245.${octet}.0/24`;
 const nodeName = 'restart-node';
 
 let server: CairnServer;
+let serverDir = '';
+let serverPort = 0;
 let agentDir = '';
 let agent: ChildProcess | undefined;
 let agentLog = '';
@@ -107,12 +112,25 @@ const fingerprint = (p: Pod) => ({
     startedAt: c.state?.running?.startedAt,
   })),
 });
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+
 const containerdPid = async () =>
   Number((await readFile(join(agentDir, 'containerd', 'containerd.pid'), 'utf8')).trim());
 
 beforeAll(async () => {
   if (!isRoot) return;
-  server = await startCairn();
+  // a fixed port and data dir, so that the server can be stopped and started again under the agent
+  serverDir = await mkdtemp(join(tmpdir(), 'cairn-e2e-server-'));
+  serverPort = await freePort();
+  server = await startCairn({ dataDir: serverDir, args: ['--port', String(serverPort)] });
   agentDir = await mkdtemp(join(tmpdir(), 'cairn-e2e-agent-'));
   await startAgent();
   // a pod with two containers and a readiness probe, and one with an init container
@@ -177,6 +195,7 @@ afterAll(async () => {
     if (existsSync(`/sys/class/net/${bridge}`)) await run('ip', ['link', 'delete', bridge]);
     await rm(agentDir, { recursive: true, force: true });
     await server?.stop();
+    await rm(serverDir, { recursive: true, force: true });
   }
 }, 120_000);
 
@@ -271,5 +290,32 @@ describe.skipIf(!isRoot)('agent and containerd restarts under running pods', () 
     const running = tasks.stdout.split('\n').filter((l) => /RUNNING/.test(l));
     for (const id of ids) expect(running.some((l) => l.startsWith(id))).toBe(false);
     await settled('meanwhile');
+  }, 180_000);
+
+  it('with the server down pods keep running, and what changed meanwhile is reported when it is back', async () => {
+    const before = await settled('steady');
+    await server.k([
+      'run',
+      'exits',
+      '--image=localhost/busybox:latest',
+      '--restart=Never',
+      '--',
+      'sh',
+      '-c',
+      'sleep 6; exit 3',
+    ]);
+    await settled('exits').catch(() => undefined); // Running (not Ready-gated: no probe)
+    await server.stop();
+    await sleep(9000); // `exits` ends while nobody can hear it
+    server = await startCairn({ dataDir: serverDir, args: ['--port', String(serverPort)] });
+    const exited = await waitFor('the exit reported after the server came back', async () => {
+      const p = await getPod('exits').catch(() => undefined);
+      return p?.status?.phase === 'Failed' ? p : undefined;
+    });
+    expect(exited.status?.containerStatuses?.[0]?.state?.terminated).toMatchObject({
+      exitCode: 3,
+      reason: 'Error',
+    });
+    expect(fingerprint(await getPod('steady'))).toEqual(fingerprint(before));
   }, 180_000);
 });

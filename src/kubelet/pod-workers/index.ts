@@ -40,6 +40,8 @@ export interface PodLifecycleExtraOptions {
   /** Orphan housekeeping period (default 2 s) and the wait after start before the first one (default 30 s). */
   housekeepingIntervalMs?: number;
   orphanGracePeriodMs?: number;
+  /** Whether every pod source delivered its pods once (default: always); no orphan is judged before. */
+  sourcesReady?: () => boolean;
   /** Container restart back-off (default 10 s doubling to 5 min). */
   backoff?: BackoffOptions;
   imageBackoff?: BackoffOptions;
@@ -76,7 +78,7 @@ export function createPodLifecycle(options: CreatePodLifecycleOptions): PodLifec
   const clock = options.clock ?? realClock;
   const logger = options.logger;
   const cgroupRoot = options.cgroupRoot === undefined ? '/sys/fs/cgroup' : options.cgroupRoot;
-  const statusManager = new StatusManager({ updatePodStatus: options.updatePodStatus, logger });
+  const statusManager = new StatusManager({ updatePodStatus: options.updatePodStatus, logger, clock });
   const pleg = new GenericPLEG({
     runtime: options.runtime,
     clock,
@@ -144,6 +146,7 @@ export function createPodLifecycle(options: CreatePodLifecycleOptions): PodLifec
   pleg.watch((event) => workers.sync(event.podUID));
 
   const housekeeping = () => {
+    if (options.sourcesReady && !options.sourcesReady()) return;
     for (const uid of pleg.podUIDs()) {
       if (workers.has(uid)) continue;
       const sandbox = pleg.getStatus(uid)?.sandboxes[0];

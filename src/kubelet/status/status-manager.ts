@@ -3,17 +3,24 @@
  * `setPodStatus` records the newest status and returns at once; the writer sends the latest one
  * (intermediate ones coalesce) through `updatePodStatus`, only when it differs from what was last
  * written ignoring condition timestamps, and never moves a pod out of Succeeded/Failed. A failed
- * write is retried at the next `setPodStatus` (the next sync).
+ * write (the server is down, say) is retried after a back-off (1 s doubling to 10 s, upstream's
+ * status sync period) or at the next `setPodStatus`, whichever comes first, so a pod that finished
+ * while the server was away is reported once it is back.
  */
 import type { Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../../util/log.js';
 import { stableJson } from '../kuberuntime/labels.js';
+import { type Clock, realClock } from '../lifecycle.js';
 import { isTerminalPhase } from './phase.js';
 
 export interface StatusManagerOptions {
   updatePodStatus(pod: Pod, status: PodStatus): Promise<void>;
   logger: Logger;
+  clock?: Clock;
 }
+
+const RETRY_INITIAL_MS = 1000;
+const RETRY_MAX_MS = 10_000;
 
 interface PodEntry {
   pod: Pod;
@@ -22,6 +29,9 @@ interface PodEntry {
   /** Last status the API accepted. */
   written: PodStatus | null;
   writing: Promise<void> | null;
+  /** Delay before the next retry of a failed write (0: none failed). */
+  retryMs: number;
+  retry: { cancel(): void } | null;
 }
 
 const withoutTimes = (c: PodCondition) => ({ ...c, lastProbeTime: undefined, lastTransitionTime: undefined });
@@ -49,7 +59,14 @@ export class StatusManager {
 
   setPodStatus(pod: Pod, status: PodStatus): void {
     const uid = pod.metadata?.uid ?? '';
-    const entry = this.pods.get(uid) ?? { pod, pending: null, written: null, writing: null };
+    const entry = this.pods.get(uid) ?? {
+      pod,
+      pending: null,
+      written: null,
+      writing: null,
+      retryMs: 0,
+      retry: null,
+    };
     this.pods.set(uid, entry);
     entry.pod = pod;
     const old = entry.pending ?? entry.written ?? pod.status;
@@ -67,6 +84,12 @@ export class StatusManager {
       return;
     }
     entry.pending = next;
+    this.startWriting(uid, entry);
+  }
+
+  private startWriting(uid: string, entry: PodEntry): void {
+    entry.retry?.cancel();
+    entry.retry = null;
     entry.writing ??= this.write(uid, entry);
   }
 
@@ -78,9 +101,18 @@ export class StatusManager {
         try {
           await this.options.updatePodStatus(entry.pod, status);
           entry.written = status;
+          entry.retryMs = 0;
         } catch (err) {
-          this.options.logger.warn({ err, pod: entry.pod.metadata?.name }, 'pod status update failed');
           entry.pending ??= status;
+          entry.retryMs = Math.min(entry.retryMs ? entry.retryMs * 2 : RETRY_INITIAL_MS, RETRY_MAX_MS);
+          this.options.logger.warn(
+            { err: (err as Error).message, pod: entry.pod.metadata?.name, retryInMs: entry.retryMs },
+            'pod status update failed',
+          );
+          entry.retry = (this.options.clock ?? realClock).setTimeout(() => {
+            entry.retry = null;
+            if (this.pods.get(uid) === entry && entry.pending) this.startWriting(uid, entry);
+          }, entry.retryMs);
           return;
         }
       }
@@ -96,6 +128,7 @@ export class StatusManager {
   }
 
   forget(uid: string): void {
+    this.pods.get(uid)?.retry?.cancel();
     this.pods.delete(uid);
   }
 }

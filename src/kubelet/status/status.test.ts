@@ -1,6 +1,7 @@
 import type { ContainerStatus, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../container/sim-runtime.js';
 import { ReasonCache } from '../kuberuntime/reason-cache.js';
 import type { RuntimePodStatus } from '../kuberuntime/runtime-pod-status.js';
 import { generateAPIPodStatus } from './generate.js';
@@ -246,5 +247,35 @@ describe('StatusManager', () => {
     m.setPodStatus(p, { phase: 'Running' });
     await m.flush('u');
     expect(writes.map((w) => w.phase)).toEqual(['Running', 'Succeeded']);
+  });
+
+  it('retries a failed write after a back-off, so a status reached while the server was down is sent', async () => {
+    const clock = new FakeClock();
+    let up = false;
+    const writes: string[] = [];
+    const m = new StatusManager({
+      updatePodStatus: async (_p, s) => {
+        if (!up) throw new Error('connect ECONNREFUSED');
+        writes.push(s.phase ?? '');
+      },
+      logger: pino({ level: 'silent' }),
+      clock,
+    });
+    const p: Pod = { metadata: { uid: 'u' } };
+    m.setPodStatus(p, { phase: 'Failed' }); // no sync follows a finished pod
+    await m.flush('u');
+    expect(writes).toEqual([]);
+    clock.advance(1000); // retried after 1 s: still down
+    await m.flush('u');
+    up = true;
+    clock.advance(1999); // the next retry waits 2 s
+    await m.flush('u');
+    expect(writes).toEqual([]);
+    clock.advance(1);
+    await m.flush('u');
+    expect(writes).toEqual(['Failed']);
+    clock.advance(60_000); // nothing left to retry
+    await m.flush('u');
+    expect(writes).toEqual(['Failed']);
   });
 });
