@@ -1,12 +1,15 @@
 /**
  * The API pod source (upstream `pkg/kubelet/config/apiserver.go`): the pods bound to this node,
  * from a list+watch with `fieldSelector=spec.nodeName=<node>` in every namespace. Adds and
- * changes (a deletionTimestamp included) go to `update`, pods gone from the API to `remove`.
+ * changes (a deletionTimestamp included) go to `update`, pods gone from the API to `remove`;
+ * a change of the status alone (above all the agent's own writes coming back) is held back by
+ * the pod config (config.ts) unless the lifecycle needs it.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { Informer, type ListerWatcher } from '../../client/informer.js';
 import type { Logger } from '../../util/log.js';
 import type { PodLifecycle } from '../lifecycle.js';
+import { podConfig } from './config.js';
 
 export interface ApiPodSourceOptions {
   pods: ListerWatcher<Pod>;
@@ -26,13 +29,14 @@ export interface ApiPodSource {
 
 /** Starts the source; resolves once the first list has been delivered. */
 export async function startApiPodSource(o: ApiPodSourceOptions, signal: AbortSignal): Promise<ApiPodSource> {
+  const updates = podConfig(o.updates);
   const informer = new Informer<Pod>({
     client: o.pods,
     fieldSelector: `spec.nodeName=${o.nodeName}`,
     handlers: {
-      onAdd: (pod) => o.updates.update(pod),
-      onUpdate: (_old, pod) => o.updates.update(pod),
-      onDelete: (pod) => o.updates.remove(pod),
+      onAdd: (pod) => updates.update(pod),
+      onUpdate: (_old, pod) => updates.update(pod),
+      onDelete: (pod) => updates.remove(pod),
     },
     ...(o.logger ? { logger: o.logger } : {}),
     ...(o.backoff ? { backoff: o.backoff } : {}),
