@@ -1,6 +1,7 @@
 /** The `cairn` command line. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultDataDir } from '../cmd/data-dir.js';
+import { CONTROL_PLANE_ROLES, parseRoles, type ControlPlaneRole } from '../controlplane/control-plane.js';
 import { runAgent } from '../cmd/agent.js';
 import { runServer } from '../cmd/server.js';
 import { runSim } from '../cmd/sim.js';
@@ -24,6 +25,15 @@ const duration = (v: string): number => {
   return Number(m[1]) * unit;
 };
 
+/** `--roles`: known roles, each once. */
+const roles = (v: string): ControlPlaneRole[] => {
+  try {
+    return parseRoles(v);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+};
+
 const program = new Command('cairn')
   .description('Kubernetes Pods, whole: a kubectl-compatible control plane and node agents on containerd.')
   .version('0.1.0');
@@ -34,6 +44,13 @@ program
     'Run the API server (with its embedded SQLite store, or etcd) and write a kubeconfig for kubectl.',
   )
   .option('--data-dir <dir>', 'where state, PKI and kubeconfig live', defaultDataDir())
+  .option(
+    '--roles <list>',
+    'comma-separated parts to run: apiserver, scheduler, controller-manager; processes without ' +
+      'apiserver serve no HTTP and share the work with others on the same etcd through Leases',
+    roles,
+    [...CONTROL_PLANE_ROLES],
+  )
   .option('--port <n>', 'HTTPS port (0 = a free port, written into the kubeconfig)', port, 6443)
   .option('--bind-address <ip>', 'address to listen on', '127.0.0.1')
   .option('--write-kubeconfig <path>', 'also write the admin kubeconfig here')
@@ -44,6 +61,11 @@ program
   .option('--etcd-certfile <file>', 'client certificate for etcd (TLS)')
   .option('--etcd-keyfile <file>', 'client key for etcd (TLS)')
   .option('--etcd-username <name>', 'etcd user (password from CAIRN_ETCD_PASSWORD)')
+  .option(
+    '--etcd-wait <duration>',
+    'keep trying to reach etcd this long at start, e.g. 60s (default: fail at once)',
+    duration,
+  )
   .option('--scheduler-config <file>', 'KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1) file')
   .option(
     '--cluster-cidr <cidr>',
@@ -140,6 +162,13 @@ nodeOptions(
   .option(
     '--cleanup-on-exit',
     'on exit, also stop every pod, containerd and the bridge (default: pods keep running)',
+    false,
+  )
+  .option(
+    '--self-hosted',
+    'start only the agent, which runs the control plane as static pods in kube-system (etcd, ' +
+      'kube-apiserver, kube-scheduler, kube-controller-manager; manifests in the manifest dir, ' +
+      '--pod-cidr default 10.244.0.0/24, --port 0: a free port); needs Debian etcd-server',
     false,
   )
   .option('--no-install-deps', 'never install missing Debian packages, only report them')

@@ -70,8 +70,13 @@ export async function runAgent(flags: AgentFlags): Promise<void> {
     ...(flags.podManifestPath ? { podManifestPath: flags.podManifestPath } : {}),
     logger,
   });
-  process.stdout.write(`Cairn node ${agent.nodeName} joined ${flags.server} (pod CIDR ${agent.podCIDR})\n`);
+  // static pods already run; stopping works while it still joins
   stopOnSignals(logger, () => agent.stop());
+  const joined = await agent.connected.catch(async (err: unknown) => {
+    await agent.stop();
+    throw err;
+  });
+  process.stdout.write(`Cairn node ${agent.nodeName} joined ${flags.server} (pod CIDR ${joined.podCIDR})\n`);
 }
 
 /** SIGINT/SIGTERM: run `stop` once, then exit. */

@@ -1,11 +1,22 @@
-/** `cairn server`: runs the control plane until SIGINT/SIGTERM. */
+/**
+ * `cairn server`: runs the control plane (or the roles of it given by `--roles`) until
+ * SIGINT/SIGTERM.
+ */
 import { readFile } from 'node:fs/promises';
-import { startControlPlane } from '../controlplane/control-plane.js';
+import {
+  CONTROL_PLANE_ROLES,
+  startControlPlane,
+  type ControlPlaneRole,
+} from '../controlplane/control-plane.js';
 import type { StoreOptions } from '../storage/index.js';
 import { newLogger } from '../util/log.js';
 
 export interface ServerFlags {
   dataDir: string;
+  /** default all */
+  roles?: ControlPlaneRole[];
+  /** How long to keep trying to reach etcd at start (ms; default 0). */
+  etcdWait?: number;
   port: number;
   bindAddress: string;
   writeKubeconfig?: string;
@@ -27,8 +38,11 @@ export interface ServerFlags {
 
 export async function runServer(flags: ServerFlags): Promise<void> {
   const logger = newLogger(flags.logLevel);
+  const roles = flags.roles ?? CONTROL_PLANE_ROLES;
   const cp = await startControlPlane({
     dataDir: flags.dataDir,
+    roles,
+    ...(flags.etcdWait ? { storeWaitMs: flags.etcdWait } : {}),
     logger,
     port: flags.port,
     bindAddress: flags.bindAddress,
@@ -43,9 +57,11 @@ export async function runServer(flags: ServerFlags): Promise<void> {
       : {}),
     ...(flags.etcdEndpoints ? { store: await etcdOptions(flags, flags.etcdEndpoints) } : {}),
   });
-  logger.info({ url: cp.url, kubeconfig: cp.kubeconfigPath }, 'cairn server is ready');
+  logger.info({ url: cp.url, kubeconfig: cp.kubeconfigPath, roles }, 'cairn server is ready');
   process.stdout.write(
-    `Cairn API server listening at ${cp.url}\nkubeconfig: ${cp.kubeconfigPath}\n` +
+    (roles.includes('apiserver')
+      ? `Cairn API server listening at ${cp.url}\nkubeconfig: ${cp.kubeconfigPath}\n`
+      : `Cairn ${roles.join(' and ')} running (no API served)\n`) +
       `leader election identity: ${cp.identity}\n`,
   );
   let stopping = false;

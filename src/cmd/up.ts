@@ -3,15 +3,27 @@
  * it with the node token — after checking the host has what the agent runs (containerd, runc, CNI
  * plugins, iptables, busybox, catatonit). As root, missing Debian packages are installed with
  * scripts/install-deps.sh (its apt output shown as it goes); otherwise it says what is missing.
+ *
+ * `cairn up --self-hosted` starts only the agent, which runs the control plane as its static pods
+ * (self-hosted.ts).
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startControlPlane, type ControlPlane } from '../controlplane/control-plane.js';
-import { startAgent } from '../kubelet/agent.js';
-import { newLogger } from '../util/log.js';
+import { defaultNodeName, startAgent } from '../kubelet/agent.js';
+import { cairnNodeImage, cairnNodeImageName } from '../kubelet/images/index.js';
+import { newLogger, type Logger } from '../util/log.js';
 import { dnsOptions, mirrorOptions, stopOnSignals } from './agent.js';
+import {
+  choosePorts,
+  SELF_HOSTED_CLUSTER_CIDR,
+  SELF_HOSTED_POD_CIDR,
+  selfHostedPods,
+  writeSelfHostedManifests,
+} from './self-hosted.js';
 
 export interface UpFlags {
   dataDir: string;
@@ -30,6 +42,8 @@ export interface UpFlags {
   /** default: <data-dir>/manifests */
   podManifestPath?: string;
   cleanupOnExit: boolean;
+  /** Run the control plane as the agent's static pods. */
+  selfHosted?: boolean;
   installDeps: boolean;
   logLevel: string;
 }
@@ -45,6 +59,11 @@ export const hostDependencies: Array<{ path: string | string[]; debianPackage: s
   { path: ['/usr/sbin/iptables', '/sbin/iptables'], debianPackage: 'iptables' },
   { path: '/bin/busybox', debianPackage: 'busybox-static' },
   { path: '/usr/bin/catatonit', debianPackage: 'catatonit' },
+];
+
+/** What `cairn up --self-hosted` needs besides: etcd for the static etcd pod. */
+export const selfHostedDependencies: Array<{ path: string | string[]; debianPackage: string }> = [
+  { path: '/usr/bin/etcd', debianPackage: 'etcd-server' },
 ];
 
 const executable = (path: string): boolean => {
@@ -69,8 +88,8 @@ function installScript(): string | undefined {
     .find((p) => existsSync(p));
 }
 
-async function ensureHostDependencies(install: boolean): Promise<void> {
-  const missing = missingPackages();
+async function ensureHostDependencies(install: boolean, deps = hostDependencies): Promise<void> {
+  const missing = missingPackages(deps);
   if (missing.length === 0) return;
   const script = installScript();
   const root = process.getuid?.() === 0;
@@ -88,7 +107,7 @@ async function ensureHostDependencies(install: boolean): Promise<void> {
     child.once('exit', (c) => resolve(c ?? 1));
     child.once('error', () => resolve(1));
   });
-  const still = missingPackages();
+  const still = missingPackages(deps);
   if (code !== 0 || still.length > 0) {
     throw new Error(
       `installing ${missing.join(', ')} failed (exit ${code}); still missing: ${still.join(', ')}`,
@@ -99,10 +118,15 @@ async function ensureHostDependencies(install: boolean): Promise<void> {
 export async function runUp(flags: UpFlags): Promise<void> {
   const logger = newLogger(flags.logLevel);
   const mirrors = mirrorOptions(flags); // a malformed flag fails before anything starts
-  if (!flags.containerdSocket) await ensureHostDependencies(flags.installDeps);
+  if (!flags.containerdSocket)
+    await ensureHostDependencies(
+      flags.installDeps,
+      flags.selfHosted ? [...hostDependencies, ...selfHostedDependencies] : hostDependencies,
+    );
   if (process.getuid?.() !== 0 && !flags.containerdSocket) {
     throw new Error('cairn up must run as root: it starts containerd and sets up the pod network (try sudo)');
   }
+  if (flags.selfHosted) return runSelfHosted(flags, logger);
   const cp: ControlPlane = await startControlPlane({
     dataDir: flags.dataDir,
     logger,
@@ -132,10 +156,15 @@ export async function runUp(flags: UpFlags): Promise<void> {
     await cp.stop();
     throw err;
   }
+  const joined = await agent.connected.catch(async (err: unknown) => {
+    await agent.stop();
+    await cp.stop();
+    throw err;
+  });
   const kubeconfig = flags.writeKubeconfig ?? cp.kubeconfigPath;
   process.stdout.write(
     `Cairn API server listening at ${cp.url}\n` +
-      `node ${agent.nodeName} is registered (pod CIDR ${agent.podCIDR})\n` +
+      `node ${agent.nodeName} is registered (pod CIDR ${joined.podCIDR})\n` +
       `kubeconfig: ${kubeconfig}\n` +
       `  export KUBECONFIG=${kubeconfig}; kubectl get nodes\n`,
   );
@@ -143,4 +172,70 @@ export async function runUp(flags: UpFlags): Promise<void> {
     await agent.stop();
     await cp.stop();
   });
+}
+
+/** This install's root: the folder holding bin/cairn.js (from dist/src/cmd or src/cmd). */
+function installDir(): string {
+  const root = ['../../..', '../..']
+    .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+    .find((p) => existsSync(join(p, 'bin', 'cairn.js')));
+  if (!root) throw new Error('cannot find the Cairn install (bin/cairn.js) to mount into the control plane');
+  return root.replace(/\/$/, '');
+}
+
+/** `cairn up --self-hosted`: the agent alone, with the control plane as its static pods. */
+async function runSelfHosted(flags: UpFlags, logger: Logger): Promise<void> {
+  const nodeName = flags.nodeName ?? defaultNodeName();
+  const manifests = flags.podManifestPath ?? join(flags.dataDir, 'manifests');
+  const podCIDR = flags.podCidr ?? SELF_HOSTED_POD_CIDR;
+  const ports = await choosePorts(manifests, flags.port);
+  const written = await writeSelfHostedManifests(
+    manifests,
+    selfHostedPods({
+      dataDir: flags.dataDir,
+      nodeName,
+      installDir: installDir(),
+      nodeBinary: process.execPath,
+      etcdBinary: '/usr/bin/etcd',
+      image: cairnNodeImageName(),
+      bindAddress: flags.bindAddress,
+      ports,
+      clusterCIDR: SELF_HOSTED_CLUSTER_CIDR,
+      logLevel: flags.logLevel,
+    }),
+  );
+  logger.info({ dir: manifests, written, ports }, 'control plane manifests in place');
+  const serverDir = join(flags.dataDir, 'server');
+  const agent = await startAgent({
+    server: `https://127.0.0.1:${ports.apiserver}`,
+    credentialFiles: { token: join(serverDir, 'node-token'), caCert: join(serverDir, 'tls', 'ca.crt') },
+    nodeName,
+    ...(flags.containerdSocket ? { containerdSocket: flags.containerdSocket } : {}),
+    dataDir: flags.dataDir,
+    podCIDR,
+    bridge: flags.cniBridge,
+    ...dnsOptions(flags),
+    ...(flags.busyboxAs?.length ? { busyboxAs: flags.busyboxAs } : {}),
+    ...mirrorOptions(flags),
+    localImages: [cairnNodeImage()],
+    podManifestPath: manifests,
+    cleanupOnStop: flags.cleanupOnExit,
+    logger,
+  });
+  stopOnSignals(logger, () => agent.stop());
+  const joined = await agent.connected.catch(async (err: unknown) => {
+    await agent.stop();
+    throw err;
+  });
+  const kubeconfig = join(serverDir, 'admin.kubeconfig');
+  if (flags.writeKubeconfig) await copyFile(kubeconfig, flags.writeKubeconfig);
+  const shown = flags.writeKubeconfig ?? kubeconfig;
+  process.stdout.write(
+    `Cairn API server (static pod kube-system/kube-apiserver-${nodeName}) listening at ` +
+      `https://127.0.0.1:${ports.apiserver}\n` +
+      `node ${agent.nodeName} is registered (pod CIDR ${joined.podCIDR})\n` +
+      `control plane manifests: ${manifests}\n` +
+      `kubeconfig: ${shown}\n` +
+      `  export KUBECONFIG=${shown}; kubectl get pods -n kube-system\n`,
+  );
 }

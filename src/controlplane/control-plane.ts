@@ -3,10 +3,16 @@
  * controllers and scheduler (each running only while holding its Lease, so several servers can
  * share one store) → HTTPS server → kubeconfig. Started in a straight line; `stop()` undoes it in
  * reverse.
+ *
+ * `roles` picks the parts one process runs (default all three, one process per cluster): a
+ * process without `apiserver` opens the store and runs its loops without serving HTTP, like
+ * upstream's separate kube-scheduler and kube-controller-manager; processes sharing one etcd
+ * split the work through the Leases exactly as several whole servers do.
  */
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { setMaxListeners } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { Api } from '../apiserver/api.js';
@@ -19,14 +25,34 @@ import { builtinResources } from '../registry/all.js';
 import { bootstrapKubernetesService } from '../registry/core/service/kubernetes-service.js';
 import { startSchedulerApp } from '../scheduler/app/server.js';
 import { startServiceAccounts } from '../serviceaccount/index.js';
-import { type StoreOptions, openStore } from '../storage/index.js';
+import { type Store, type StoreOptions, openStore } from '../storage/index.js';
 import type { Logger } from '../util/log.js';
 import { bootstrap } from './bootstrap.js';
 import { shareBootstrapData } from './bootstrap-data.js';
 import { startControllerManager } from './controller-manager.js';
 
+export const CONTROL_PLANE_ROLES = ['apiserver', 'scheduler', 'controller-manager'] as const;
+export type ControlPlaneRole = (typeof CONTROL_PLANE_ROLES)[number];
+
+/** `apiserver,scheduler` → the roles, each known and named once (throws naming an unknown one). */
+export function parseRoles(value: string): ControlPlaneRole[] {
+  const roles = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  const unknown = roles.filter((r) => !(CONTROL_PLANE_ROLES as readonly string[]).includes(r));
+  if (unknown.length > 0)
+    throw new Error(`unknown role ${unknown.join(', ')} (known: ${CONTROL_PLANE_ROLES.join(', ')})`);
+  if (roles.length === 0) throw new Error(`no role given (known: ${CONTROL_PLANE_ROLES.join(', ')})`);
+  return [...new Set(roles)] as ControlPlaneRole[];
+}
+
 export interface ControlPlaneOptions {
   dataDir: string;
+  /** What this process runs (default all). */
+  roles?: readonly ControlPlaneRole[];
+  /** Keep trying to open the store this long before giving up (default 0: fail at once). */
+  storeWaitMs?: number;
   logger: Logger;
   port: number;
   bindAddress: string;
@@ -47,6 +73,8 @@ export interface ControlPlaneOptions {
 
 export interface ControlPlane {
   api: Api;
+  roles: readonly ControlPlaneRole[];
+  /** The API server's URL ('' without the apiserver role, like the other serving fields). */
   url: string;
   kubeconfigPath: string;
   adminToken: string;
@@ -60,51 +88,84 @@ export interface ControlPlane {
 }
 
 export async function startControlPlane(o: ControlPlaneOptions): Promise<ControlPlane> {
+  const roles = o.roles ?? CONTROL_PLANE_ROLES;
   const serverDir = join(o.dataDir, 'server');
-  const store = await openStore(o.store ?? { kind: 'sqlite', path: join(serverDir, 'db', 'state.db') });
+  const store = await openStoreWaiting(
+    o.store ?? { kind: 'sqlite', path: join(serverDir, 'db', 'state.db') },
+    o.storeWaitMs ?? 0,
+    o.logger,
+  );
   const api = new Api({ store, resources: builtinResources });
   await bootstrap(api);
 
-  await shareBootstrapData(store, serverDir);
+  // only the API server uses the shared secrets (serving, tokens, signing)
+  if (roles.includes('apiserver')) await shareBootstrapData(store, serverDir);
 
   const abort = new AbortController();
   // Every controller's watches listen on this one signal.
   setMaxListeners(0, abort.signal);
-  // This server's name in leader election, as upstream's: `<hostname>_<uuid>`.
+  // This process's name in leader election, as upstream's: `<hostname>_<uuid>`.
   const identity = `${hostname()}_${randomUUID()}`;
-  const controllerManager = startControllerManager(
-    {
+  const loops: Array<Promise<void>> = [];
+  if (roles.includes('controller-manager')) {
+    const controllerManager = startControllerManager(
+      {
+        api,
+        logger: o.logger.child({ component: 'controller-manager' }),
+        identity,
+        ...(o.clusterCIDR !== undefined ? { clusterCIDR: o.clusterCIDR } : {}),
+        ...(o.nodeCIDRMaskSize ? { nodeCIDRMaskSize: o.nodeCIDRMaskSize } : {}),
+        ...(o.nodeMonitorGracePeriodMs !== undefined
+          ? { nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs }
+          : {}),
+      },
+      abort.signal,
+    );
+    loops.push(controllerManager.stopped);
+  }
+  if (roles.includes('scheduler')) {
+    const scheduler = await startSchedulerApp(
+      {
+        api,
+        logger: o.logger.child({ component: 'scheduler' }),
+        identity,
+        ...(o.schedulerConfig ? { configFile: o.schedulerConfig } : {}),
+      },
+      abort.signal,
+    );
+    loops.push(scheduler.stopped);
+  }
+  const stopLoops = async () => {
+    abort.abort();
+    await Promise.all(loops);
+  };
+  if (!roles.includes('apiserver')) {
+    return {
       api,
-      logger: o.logger.child({ component: 'controller-manager' }),
+      roles,
+      url: '',
+      kubeconfigPath: '',
+      adminToken: '',
       identity,
-      ...(o.clusterCIDR !== undefined ? { clusterCIDR: o.clusterCIDR } : {}),
-      ...(o.nodeCIDRMaskSize ? { nodeCIDRMaskSize: o.nodeCIDRMaskSize } : {}),
-      ...(o.nodeMonitorGracePeriodMs !== undefined
-        ? { nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs }
-        : {}),
-    },
-    abort.signal,
-  );
-  const scheduler = await startSchedulerApp(
-    {
-      api,
-      logger: o.logger.child({ component: 'scheduler' }),
-      identity,
-      ...(o.schedulerConfig ? { configFile: o.schedulerConfig } : {}),
-    },
-    abort.signal,
-  );
+      nodeToken: '',
+      async stop() {
+        await stopLoops();
+        await store.close();
+      },
+    };
+  }
 
   const tokens = await loadTokens(join(serverDir, 'tokens.json'));
   const admin = tokens.find((t) => t.groups.includes('system:masters'));
   if (!admin) throw new Error(`no admin token in ${join(serverDir, 'tokens.json')}`);
   const nodeToken = nodeJoinToken(tokens) ?? '';
-  await writeFile(join(serverDir, 'node-token'), `${nodeToken}\n`, { mode: 0o600 });
   // Pods reach the API at the `kubernetes` Service's ClusterIP: the certificate names it.
   const serviceIP = api.serviceAllocators.clusterIPs.kubernetesServiceIP;
   const pki = o.insecureHttp
     ? undefined
     : await ensurePki(join(serverDir, 'tls'), [serviceIP, ...(o.tlsSans ?? [])]);
+  // written after the CA: an agent waiting for both (a self-hosted node) finds them together
+  await writeFile(join(serverDir, 'node-token'), `${nodeToken}\n`, { mode: 0o600 });
   // token signing key, serviceaccounts/token, kube-root-ca.crt in every namespace
   const serviceAccounts = await startServiceAccounts({
     api,
@@ -137,6 +198,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
 
   return {
     api,
+    roles,
     url,
     kubeconfigPath,
     adminToken: admin.token,
@@ -144,12 +206,25 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Control
     nodeToken,
     ...(pki ? { caCert: pki.caCert } : {}),
     async stop() {
-      abort.abort();
-      await Promise.all([scheduler.stopped, controllerManager.stopped]);
+      await stopLoops();
       await server.close();
       await store.close();
     },
   };
+}
+
+/** Opens the store, trying again for up to `waitMs` (etcd starting beside this process). */
+async function openStoreWaiting(options: StoreOptions, waitMs: number, logger: Logger): Promise<Store> {
+  const deadline = Date.now() + waitMs;
+  for (let logged = false; ; logged = true) {
+    try {
+      return await openStore(options);
+    } catch (err) {
+      if (Date.now() >= deadline) throw err;
+      if (!logged) logger.info({ err: (err as Error).message }, 'waiting for the store');
+      await sleep(500);
+    }
+  }
 }
 
 /** The address other hosts and pods reach this server at: the bind address, or the host's first IPv4. */

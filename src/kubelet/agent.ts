@@ -1,11 +1,17 @@
 /**
- * The node agent's bring-up, in a straight line with one AbortSignal:
+ * The node agent's bring-up, planned first (agent-plan.ts), then in a straight line with one
+ * AbortSignal. The local part needs no API server, so static pods run at once:
  *
- *   registry mirrors (certs.d) → containerd (given socket, or our own under <data-dir>/containerd) → local images (pause,
- *   busybox) → CNI config for the pod CIDR → API client (node token) → Node registration →
- *   node status loop + Lease heartbeat → event recorder → pod lifecycle → file pod source
- *   (static pods, when a manifest dir is given) → API pod source (spec.nodeName=me) → service
- *   proxy (iptables) → mirror pods of the static pods
+ *   CNI config (when the agent brings its pod subnet) → registry mirrors (certs.d) → containerd
+ *   (given socket, or our own under <data-dir>/containerd) → local images (pause, busybox, …) →
+ *   event recorder + mirror client (over a connection that has no client yet) → pod lifecycle →
+ *   file pod source (static pods; those on the pod network wait for it when the subnet is the
+ *   server's to allocate)
+ *
+ * then the API side (agent-api.ts), joined in the background and retried with a backoff: client,
+ * Node registration, node status + Lease, cluster DNS, API pod source, service proxy, mirror
+ * pods. `connected` resolves once it runs. An agent without static pods has nothing to do without
+ * a server: it fails at once when the server cannot be reached, as a refused token always does.
  *
  * `stop()` undoes it in reverse. Pods are not killed when the agent stops: their containers keep
  * running in their shims (our containerd is stopped, shims outlive it) and the next agent on the
@@ -16,18 +22,15 @@ import { setMaxListeners } from 'node:events';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Node, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
-import { isInvalid, isNotFound, StatusError } from '../apimachinery/errors.js';
-import { nodeBearerToken } from '../apiserver/authentication.js';
-import { Client } from '../client/index.js';
-import { DEFAULT_CLUSTER_DOMAIN, ensureBridgeGateway, startClusterDNS } from '../dns/index.js';
-import { chainPrefix, startProxier } from '../proxy/index.js';
+import type { Node } from 'kubernetes-types/core/v1.js';
+import type { Client } from '../client/index.js';
+import { DEFAULT_CLUSTER_DOMAIN, ensureBridgeGateway } from '../dns/index.js';
 import type { Logger } from '../util/log.js';
-import { startApiPodSource } from './config/apiserver.js';
+import { AgentStartError, deletePod, joinCluster, updatePodStatus } from './agent-api.js';
+import { planAgentStart, type AgentCredentialFiles } from './agent-plan.js';
+import { agentPodData, ApiConnection, NotConnectedError } from './api-connection.js';
 import { startFileSource } from './config/file.js';
-import { apiSourceUpdates, fanOut, isStaticPod } from './config/sources.js';
-import { MirrorClient } from './pod/mirror-client.js';
-import { EventRecorder } from './events/recorder.js';
+import { fanOut, isStaticPod } from './config/sources.js';
 import {
   containerdPaths,
   findProcesses,
@@ -35,28 +38,32 @@ import {
   useContainerd,
   type Containerd,
 } from './containerd/index.js';
+import { EventRecorder } from './events/recorder.js';
 import {
   busyboxImage,
   ensureLocalImages,
   pauseImage,
   writeRegistryMirrors,
+  type LocalImage,
   type RegistryMirrorFlag,
 } from './images/index.js';
 import { type Clock, type PodLifecycle, type PodLifecycleOptions, realClock } from './lifecycle.js';
 import { DEFAULT_BRIDGE, writeCniConfig } from './network/index.js';
-import { startPodRoutes } from './network/routes.js';
-import { NodeLeaseController } from './nodelease/controller.js';
-import { NodeStatusManager } from './nodestatus/node-status.js';
-import { startKubeletServer } from './server/index.js';
-import { createPodLifecycle, detectHostIPs } from './pod-workers/index.js';
+import { MirrorClient } from './pod/mirror-client.js';
+import { NetworkReadinessGate } from './pod/network-readiness-gate.js';
+import { createPodLifecycle, detectHostIPs, type CreatePodLifecycleOptions } from './pod-workers/index.js';
 import { unmountUnder } from './volumemanager/mounter.js';
-import { podDataOptions } from './volumemanager/pod-data.js';
 
 export interface AgentOptions {
   /** API server URL. */
   server: string;
   /** The node join token (`<data-dir>/server/node-token` on the server). */
-  token: string;
+  token?: string;
+  /**
+   * Without a token: wait for these files, written by an API server on this machine (a
+   * self-hosted control plane run as this agent's static pods).
+   */
+  credentialFiles?: AgentCredentialFiles;
   /** PEM of the cluster CA (`<data-dir>/server/tls/ca.crt` on the server). */
   caCert?: string;
   /** default: the hostname, lowercased */
@@ -64,7 +71,10 @@ export interface AgentOptions {
   dataDir: string;
   /** Use this containerd instead of starting one. */
   containerdSocket?: string;
-  /** This node's pod subnet; none: the one the server allocates (its node IPAM controller). */
+  /**
+   * This node's pod subnet (its CNI config is written before anything starts); none: the one the
+   * server allocates (its node IPAM controller), and static pods not on the host network wait for it.
+   */
   podCIDR?: string;
   /** Route the other nodes' pod subnets through their InternalIPs (host-gw); default true. */
   podRoutes?: boolean;
@@ -94,6 +104,8 @@ export interface AgentOptions {
   busyboxAs?: string[];
   /** Registry mirrors (`--registry-mirror HOST=URL`), written to containerd's certs.d before any pull. */
   registryMirrors?: RegistryMirrorFlag[];
+  /** More locally built images to import (e.g. the self-hosted control plane's). */
+  localImages?: LocalImage[];
   /** Directory of static pod manifests (`--pod-manifest-path`); none: no static pods. */
   podManifestPath?: string;
   /** default: the pod workers' `createPodLifecycle` */
@@ -103,26 +115,24 @@ export interface AgentOptions {
 
 export interface Agent {
   nodeName: string;
-  podCIDR: string;
-  node: Node;
-  client: Client;
   containerd: Containerd;
+  /** Resolves once the agent joined the API server (rejects when it never can: a refused token). */
+  connected: Promise<AgentConnection>;
   stop(): Promise<void>;
 }
 
-export class AgentStartError extends Error {
-  constructor(
-    readonly code: 'ServerUnreachable' | 'Unauthorized',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AgentStartError';
-  }
+export interface AgentConnection {
+  podCIDR: string;
+  node: Node;
+  client: Client;
 }
+
+export { AgentStartError };
 
 export const defaultNodeName = (): string => hostname().toLowerCase();
 
 export async function startAgent(o: AgentOptions): Promise<Agent> {
+  const plan = planAgentStart(o);
   const abort = new AbortController();
   const signal = o.signal ? AbortSignal.any([o.signal, abort.signal]) : abort.signal;
   setMaxListeners(100, signal); // one signal is the context of every loop and request below
@@ -138,11 +148,22 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
   };
 
   try {
+    const paths = containerdPaths(o.dataDir);
+    if (plan.cni.when === 'at-start') {
+      // before containerd: its CRI plugin finds the pod network ready from the start
+      await writeCniConfig(paths.cniConfDir, {
+        subnet: plan.cni.podCIDR,
+        ipamDataDir: paths.cniIpamDir,
+        bridge,
+      });
+      if (o.containerdSocket)
+        log.info(
+          { confDir: paths.cniConfDir },
+          "CNI config written; point the given containerd's cni conf_dir there",
+        );
+    }
     // always: a mirror dropped from the flags is removed again
-    const mirrorFiles = await writeRegistryMirrors(
-      containerdPaths(o.dataDir).certsDir,
-      o.registryMirrors ?? [],
-    );
+    const mirrorFiles = await writeRegistryMirrors(paths.certsDir, o.registryMirrors ?? []);
     if (mirrorFiles.length > 0) {
       log.info(
         { files: mirrorFiles },
@@ -173,226 +194,132 @@ export async function startAgent(o: AgentOptions): Promise<Agent> {
 
     const images = await ensureLocalImages(runtime, {
       socket: containerd.socket,
-      images: [pauseImage(), busyboxImage(), ...(o.busyboxAs ?? []).map((n) => busyboxImage(undefined, n))],
+      images: [
+        pauseImage(),
+        busyboxImage(),
+        ...(o.busyboxAs ?? []).map((n) => busyboxImage(undefined, n)),
+        ...(o.localImages ?? []),
+      ],
     });
     log.info(
       { images: images.map((i) => `${i.name}${i.imported ? ' (imported)' : ''}`) },
       'local images ready',
     );
 
-    const client = new Client({
-      server: o.server,
-      token: nodeBearerToken(o.token, nodeName),
-      ...(o.caCert ? { caCert: o.caCert } : {}),
-      userAgent: `cairn-agent/${nodeName}`,
-    });
-    undo.push(async () => client.close());
-    const version = await serverVersion(client, o.server);
-
-    // the kubelet API (logs, exec, attach, port-forward for the API server), advertised in the Node
-    const kubeletServer = await startKubeletServer({
-      runtime,
-      nodeName,
-      addresses: hostAddresses(),
-      ...(o.caCert ? { caCert: o.caCert } : {}),
-      ...(o.kubeletPort !== undefined ? { port: o.kubeletPort } : {}),
-      logger: log,
-    });
-    undo.push(() => kubeletServer.close());
-
-    const nodeStatus = new NodeStatusManager({
-      nodes: client.nodes,
-      nodeName,
-      ...(o.podCIDR ? { podCIDR: o.podCIDR } : {}),
-      runtime,
-      runtimeVersion: containerd.version,
-      kubeletVersion: version,
-      kubeletPort: kubeletServer.port,
-      dataDir: o.dataDir,
-      logger: log,
-      clock,
-    });
-    await nodeStatus.registerNode(signal);
-    // the pod subnet: the agent's own, or the one the server allocates
-    const node = await nodeStatus.waitForPodCIDR(signal);
-    const podCIDR = node.spec?.podCIDR ?? '';
-    const paths = containerdPaths(o.dataDir);
-    await writeCniConfig(paths.cniConfDir, { subnet: podCIDR, ipamDataDir: paths.cniIpamDir, bridge });
-    if (o.containerdSocket)
-      log.info(
-        { confDir: paths.cniConfDir },
-        "CNI config written; point the given containerd's cni conf_dir there",
-      );
-    if (o.podRoutes !== false) {
-      // to the other nodes' pod subnets, through their InternalIPs
-      const routes = await startPodRoutes({ client, nodeName, logger: log, signal });
-      if (o.cleanupOnStop) undo.push(() => routes.cleanup());
-    }
-    const statusLoop = nodeStatus.start(signal);
-    undo.push(() => statusLoop.stopped);
-    const lease = new NodeLeaseController({
-      leases: client.leases,
-      nodes: client.nodes,
-      nodeName,
-      logger: log,
-      clock,
-    });
-    const leaseLoop = lease.start(signal);
-    undo.push(() => leaseLoop.stopped);
-
     const clusterDomain = o.clusterDNS?.domain ?? o.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
-    let clusterDNS = o.clusterDNS;
-    if (o.serveClusterDNS !== false) {
-      // on the gateway every pod routes through, before any pod starts; without it pods get the host's DNS
+    const servesDNS = !o.clusterDNS && o.serveClusterDNS !== false;
+    // the agent's own DNS on the bridge gateway, filled in once its address is known
+    const clusterDNS = o.clusterDNS ?? (servesDNS ? { nameservers: [], domain: clusterDomain } : undefined);
+    if (servesDNS && clusterDNS && plan.cni.when === 'at-start') {
       try {
-        const address = await ensureBridgeGateway({ bridge, podCIDR });
-        const dns = await startClusterDNS({
-          client,
-          address,
-          domain: clusterDomain,
-          logger: o.logger.child({ component: 'dns', node: nodeName }),
-          signal,
-        });
-        undo.push(() => dns.stop());
-        clusterDNS ??= { nameservers: [dns.address], domain: clusterDomain };
+        clusterDNS.nameservers.push(await ensureBridgeGateway({ bridge, podCIDR: plan.cni.podCIDR }));
       } catch (err) {
-        log.warn({ err: (err as Error).message }, 'cluster DNS not served; pods use the host resolv.conf');
+        log.warn({ err: (err as Error).message }, 'no bridge gateway for the cluster DNS yet');
       }
     }
 
+    // the API as the parts below see it: there once the agent joined
+    const connection = new ApiConnection();
     // static pods' status goes to their mirror pods; they are never deleted through the API
     const mirrors = new MirrorClient({
-      pods: client.pods,
+      pods: connection.pods,
       nodeName,
-      nodeUID: () => node.metadata?.uid,
+      nodeUID: () => connection.node?.metadata?.uid,
       logger: log,
     });
     // core/v1 Events about pods and containers (Pulled, Created, Started, Killing, Unhealthy, …)
-    const events = new EventRecorder({ events: client.events, nodeName, logger: log, clock });
+    const events = new EventRecorder({ events: connection.events, nodeName, logger: log, clock });
     undo.push(async () => events.stop());
-    const lifecycle = (o.createPodLifecycle ?? createPodLifecycle)({
+    const client = () => connection.client ?? raise(new NotConnectedError());
+    const lifecycleOptions: CreatePodLifecycleOptions = {
       runtime,
       nodeName,
       events,
       logger: o.logger.child({ component: 'pod-lifecycle', node: nodeName }),
       rootDir: join(o.dataDir, 'kubelet'),
       updatePodStatus: (pod, status) =>
-        isStaticPod(pod) ? mirrors.setStatus(pod, status) : updatePodStatus(client, pod, status, log),
-      deletePod: (pod) => (isStaticPod(pod) ? Promise.resolve() : deletePod(client, pod)),
+        isStaticPod(pod) ? mirrors.setStatus(pod, status) : updatePodStatus(client(), pod, status, log),
+      deletePod: (pod) => (isStaticPod(pod) ? Promise.resolve() : deletePod(client(), pod)),
       ...(clusterDNS ? { clusterDNS } : {}),
       clock,
+      // orphans are judged once the API's pods are known (upstream: all sources ready)
+      sourcesReady: () => connection.apiPodsSynced,
       // env sources, volumes and /etc/hosts (read by the default createPodLifecycle)
-      ...podDataOptions({
-        client,
+      ...agentPodData({
+        connection,
         runtime,
         rootDir: join(o.dataDir, 'kubelet'),
         hostIPs: detectHostIPs(),
-        allocatable: () => node.status?.allocatable ?? {},
         logger: log,
         clusterDomain,
       }),
-    });
+    };
+    const lifecycle = (o.createPodLifecycle ?? createPodLifecycle)(lifecycleOptions);
     await lifecycle.start(signal);
-    if (o.podManifestPath) {
+    const gate = new NetworkReadinessGate(lifecycle, {
+      ready: plan.cni.when === 'at-start',
+      onHold: (pod) => log.info({ pod: pod.metadata?.name }, 'static pod waits for the pod network'),
+    });
+    if (plan.staticPods) {
       const files = await startFileSource(
-        { dir: o.podManifestPath, nodeName, updates: fanOut(lifecycle, mirrors.staticUpdates), logger: log },
+        {
+          dir: plan.staticPods.dir,
+          nodeName,
+          updates: fanOut(gate, mirrors.staticUpdates),
+          logger: log,
+        },
         signal,
       );
       undo.push(() => files.stopped);
+      log.info({ dir: plan.staticPods.dir, pods: files.pods().length }, 'static pods started');
     }
-    const source = await startApiPodSource(
-      { pods: client.pods, nodeName, updates: apiSourceUpdates(lifecycle, mirrors), logger: log },
+
+    const joining = joinCluster({
+      settings: o,
+      plan,
+      nodeName,
+      bridge,
+      clock,
+      logger: o.logger,
+      log,
+      containerd,
+      lifecycle,
+      gate,
+      mirrors,
+      connection,
+      clusterDNS,
+      servesDNS,
+      hostAddresses: hostAddresses(),
       signal,
+    });
+    // stopping: the join ends with the signal, then what it started stops first
+    undo.push(async () => (await joining.catch(() => undefined))?.stop());
+    const connected = joining.then(({ node, client, podCIDR }) => {
+      log.info({ podCIDR }, 'node agent joined the API server');
+      return { node, client, podCIDR };
+    });
+    connected.catch(() => undefined); // the caller may never ask
+    if (plan.unreachableServer === 'fail') await connected;
+    log.info(
+      { podCIDR: plan.cni.when === 'at-start' ? plan.cni.podCIDR : undefined },
+      'node agent is running',
     );
-    undo.push(() => source.stopped);
-    if (o.serviceProxy !== false) {
-      // like kube-proxy: rules stay when the agent stops, unless it cleans up after itself
-      try {
-        const proxier = await startProxier({
-          client,
-          podCIDR,
-          bridge,
-          prefix: chainPrefix(bridge, DEFAULT_BRIDGE),
-          ...(o.serviceCIDR ? { serviceCIDR: o.serviceCIDR } : {}),
-          logger: o.logger.child({ component: 'proxy', node: nodeName }),
-          signal,
-        });
-        undo.push(() => proxier.stop({ cleanup: o.cleanupOnStop === true }));
-      } catch (err) {
-        log.warn({ err: (err as Error).message }, 'service proxy not running; ClusterIPs are not reachable');
-      }
-    }
-    const mirrorLoop = mirrors.start(signal);
-    undo.push(() => mirrorLoop);
-    log.info({ podCIDR }, 'node agent is ready');
-    return { nodeName, podCIDR, node, client, containerd, stop };
+    return { nodeName, containerd, connected, stop };
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
+const raise = (err: Error): never => {
+  throw err;
+};
+
 /** The host's addresses (for the kubelet's serving certificate). */
 const hostAddresses = (): string[] =>
   Object.values(networkInterfaces())
     .flatMap((list) => list ?? [])
     .map((a) => a.address);
-
-/** The server's version, which is also this agent's (`nodeInfo.kubeletVersion`); says why it failed. */
-async function serverVersion(client: Client, server: string): Promise<string> {
-  try {
-    // /version is public: check the token too, with a request only an authenticated node can make
-    const { gitVersion } = await client.rest.version();
-    await client.nodes.list({ limit: 1 });
-    return gitVersion;
-  } catch (err) {
-    if (err instanceof StatusError && err.code === 401) {
-      throw new AgentStartError(
-        'Unauthorized',
-        `${server} rejected the node token (use <data-dir>/server/node-token)`,
-      );
-    }
-    const hint = /certificate/i.test((err as Error).message)
-      ? ' (pass the server CA: --ca-cert <server data-dir>/server/tls/ca.crt)'
-      : '';
-    throw new AgentStartError(
-      'ServerUnreachable',
-      `cannot reach the API server at ${server}: ${(err as Error).message}${hint}`,
-    );
-  }
-}
-
-/** pods/status, unconditionally (no resourceVersion) but only for the same pod (its uid). */
-async function updatePodStatus(client: Client, pod: Pod, status: PodStatus, log: Logger): Promise<void> {
-  const { resourceVersion: _rv, ...metadata } = pod.metadata ?? {};
-  try {
-    await client.pods.updateStatus({ ...pod, metadata, status });
-  } catch (err) {
-    // gone, or replaced by a pod of the same name (uid differs: the server refuses the change)
-    if (isNotFound(err) || isInvalid(err)) {
-      log.debug(
-        { pod: `${metadata.namespace}/${metadata.name}`, err: (err as Error).message },
-        'status not written',
-      );
-      return;
-    }
-    throw err;
-  }
-}
-
-/** The final delete of a terminated pod: grace 0, only this uid (upstream's status manager). */
-async function deletePod(client: Client, pod: Pod): Promise<void> {
-  const uid = pod.metadata?.uid ?? '';
-  try {
-    await client.pods.delete(pod.metadata?.name ?? '', {
-      namespace: pod.metadata?.namespace ?? 'default',
-      gracePeriodSeconds: 0,
-      preconditions: { uid },
-    });
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-  }
-}
 
 /** Stops and removes every pod sandbox (with its containers), then waits for their shims to exit. */
 async function removeAllSandboxes(containerd: Containerd, log: Logger): Promise<void> {

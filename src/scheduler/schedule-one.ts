@@ -11,7 +11,7 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Api } from '../apiserver/api.js';
 import type { Logger } from '../util/log.js';
 import type { SchedulerCache } from './cache/cache.js';
-import type { EventRecorder } from './events/recorder.js';
+import type { SchedulerEventRecorder } from './events/recorder.js';
 import type { QueuedPodInfo } from './framework/extensions.js';
 import { fitErrorMessage, newDiagnosis } from './framework/fit-error.js';
 import { CycleState } from './framework/interface.js';
@@ -33,7 +33,7 @@ export interface ScheduleContext {
   queue: SchedulingQueue;
   nominator: Nominator;
   snapshot: SnapshotHolder;
-  recorder: EventRecorder;
+  recorder: SchedulerEventRecorder;
   frameworks: ReadonlyMap<string, Framework>;
   pending: ReadonlyMap<string, Pod>;
   percentageOfNodesToScore: number;
@@ -157,7 +157,7 @@ async function bindingCycle(
   ctx.cache.finishBinding(assumed);
   ctx.queue.done(assumed);
   const meta = assumed.metadata ?? {};
-  await ctx.recorder.eventf(
+  ctx.recorder.eventf(
     fwk.profileName,
     assumed,
     'Normal',
@@ -184,7 +184,7 @@ async function handleFailure(
   } else {
     ctx.queue.done(pod);
   }
-  await ctx.recorder.eventf(fwk.profileName, pod, 'Warning', 'FailedScheduling', 'Scheduling', f.message);
+  ctx.recorder.eventf(fwk.profileName, pod, 'Warning', 'FailedScheduling', 'Scheduling', f.message);
   try {
     await updatePodScheduledFalse(
       ctx.api,

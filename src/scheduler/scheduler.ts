@@ -8,12 +8,14 @@ import type { Namespace, Pod, Service } from 'kubernetes-types/core/v1.js';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import { hostname } from 'node:os';
 import type { Api } from '../apiserver/api.js';
+import { apiEventSink } from '../apiserver/event-sink.js';
+import { EventBroadcaster } from '../client/record/event-recorder.js';
 import type { Logger } from '../util/log.js';
 import { defaultConfiguration } from './apis/config/defaults.js';
 import type { KubeSchedulerConfiguration } from './apis/config/types.js';
 import { type NodeInfoBuilder, SchedulerCache } from './cache/cache.js';
 import * as handlers from './event-handlers.js';
-import { EventRecorder } from './events/recorder.js';
+import { SchedulerEventRecorder } from './events/recorder.js';
 import type { PluginFactory } from './framework/interface.js';
 import { newNodeInfo } from './framework/node-info.js';
 import { Framework } from './framework/runtime.js';
@@ -110,12 +112,10 @@ export class Scheduler {
       queue: this.queue,
       nominator: this.nominator,
       snapshot,
-      recorder: new EventRecorder({
-        api: o.api,
-        logger: o.logger,
-        clock: this.clock,
-        host: o.host ?? hostname(),
-      }),
+      recorder: new SchedulerEventRecorder(
+        new EventBroadcaster({ sink: apiEventSink(o.api), logger: o.logger, clock: this.clock }),
+        o.host ?? hostname(),
+      ),
       frameworks: this.frameworks,
       pending,
       percentageOfNodesToScore: config.percentageOfNodesToScore,

@@ -74,6 +74,8 @@ export interface UpOptions extends StartOptions {
   podCIDR?: string;
   /** CNI bridge of this run (default cairn0). */
   bridge?: string;
+  /** `--self-hosted`: the control plane as the agent's static pods (slower to start: images). */
+  selfHosted?: boolean;
 }
 
 export interface CairnUp extends CairnServer {
@@ -100,9 +102,10 @@ export async function startCairnUp(options: UpOptions = {}): Promise<CairnUp> {
       '--cni-bridge',
       bridge,
       ...(options.podCIDR ? ['--pod-cidr', options.podCIDR] : []),
+      ...(options.selfHosted ? ['--self-hosted'] : []),
       ...(options.args ?? []),
     ],
-    startTimeoutMs: 120_000,
+    startTimeoutMs: options.selfHosted ? 300_000 : 120_000,
     beforeRemove: async (dataDir) => {
       for (const p of await processesMentioning(dataDir)) {
         try {

@@ -1,54 +1,29 @@
 /**
- * Recording core/v1 Events about objects (upstream's client-go tools/record): a component gets an
- * `EventRecorder` carrying its name (the Event's `source.component` and `reportingComponent`)
- * and records `(object, type, reason, message)`. A repeat of an event already recorded (same
- * object, type, reason and message) raises the existing Event's `count` and `lastTimestamp`
- * instead of writing another, as client-go's EventCorrelator does (without its spam filter).
+ * Recording core/v1 Events about objects (upstream client-go `tools/record`). A component makes
+ * one `EventBroadcaster` over an `EventSink` and gets an `EventRecorder` per source from it:
  *
- * Recording never fails the caller: a write that does not go through is logged and dropped, as
- * upstream drops events it cannot deliver. Events go through a narrow `EventSink`, so the same
- * recorder serves in-process controllers (`apiEventSink`) and anything else that can write Events.
+ *   recorder.event(ref, type, reason, message)      ← controllers, scheduler, kubelet (never wait)
+ *        │ the Event, stamped now and named `<object>.<hex nanoseconds>`
+ *        ▼ bounded queue (1000; beyond it, dropped with a log), one writer, in order
+ *   correlator (correlator.ts): combine similar → count identical (PATCH) | skip spam | POST new
+ *        ▼
+ *   sink.create / sink.patch; a patched Event that is gone (NotFound) is created again
+ *
+ * Events are best effort: a write the API refuses or cannot take is logged and dropped, and
+ * recording never throws nor holds up its caller.
  */
-import { hostname } from 'node:os';
 import type { Event, ObjectReference } from 'kubernetes-types/core/v1.js';
-import { isNotFound } from '../../apimachinery/errors.js';
-import type { Api } from '../../apiserver/api.js';
-import type { KubeObject } from '../../registry/resource.js';
+import { isAlreadyExists, isNotFound } from '../../apimachinery/errors.js';
 import { type Clock, realClock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
+import type { KubeObject } from '../resource.js';
+import { type CorrelatorOptions, EventCorrelator } from './correlator.js';
+import type { EventSink } from './sink.js';
+import { rfc3339, truncateMessage } from './util.js';
+
+export { truncateMessage } from './util.js';
 
 export type EventType = 'Normal' | 'Warning';
-
-/** Where Events are written: create one, or update one by name (for aggregation). */
-export interface EventSink {
-  create(namespace: string, event: Event): Promise<void>;
-  update(namespace: string, name: string, mutate: (e: Event) => Event): Promise<void>;
-}
-
-/** The sink of the in-process control plane: core/v1 events through the API's registry. */
-export function apiEventSink(api: Api): EventSink {
-  const events = () => api.registry('', 'v1', 'events');
-  return {
-    async create(namespace, event) {
-      await events().create(namespace, event as KubeObject);
-    },
-    async update(namespace, name, mutate) {
-      await events().guaranteedUpdate(namespace, name, (obj) => mutate(obj as Event) as KubeObject);
-    },
-  };
-}
-
-export interface EventRecorderOptions {
-  sink: EventSink;
-  /** `source.component` / `reportingComponent`: `replicaset-controller`, `node-controller`, … */
-  component: string;
-  logger: Logger;
-  /** The host name: events report `<component>-<host>` as their instance. Default: os.hostname(). */
-  host?: string;
-  clock?: Clock;
-  /** How many distinct events to remember for aggregation. */
-  cacheSize?: number;
-}
 
 /** What an event is about: an object reference (kind and apiVersion are the caller's to give). */
 export type InvolvedObject = Pick<
@@ -69,101 +44,162 @@ export function referenceTo(obj: KubeObject, apiVersion: string, kind: string): 
   };
 }
 
-const NOTE_LENGTH_LIMIT = 1024;
-
-/** Messages longer than upstream's limit keep their start, marked with " ...". */
-export function truncateMessage(message: string): string {
-  if (message.length <= NOTE_LENGTH_LIMIT) return message;
-  const suffix = ' ...';
-  return message.slice(0, NOTE_LENGTH_LIMIT - suffix.length) + suffix;
+/** Who records: the Event's `source` and `reportingComponent` / `reportingInstance`. */
+export interface EventSource {
+  /** `source.component` and `reportingComponent`: `kubelet`, `replicaset-controller`, … */
+  component: string;
+  /** `source.host` (the kubelet's node name); left out when not given. */
+  host?: string;
+  /** `reportingInstance`; default: `host`, or left out. */
+  reportingInstance?: string;
 }
 
-const rfc3339 = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+export interface EventBroadcasterOptions extends CorrelatorOptions {
+  sink: EventSink;
+  logger: Logger;
+  clock?: Pick<Clock, 'now'>;
+  /** Events waiting to be written at most (default 1000). */
+  queueSize?: number;
+}
 
 /** Cluster-scoped objects' events live in `default`, as upstream's recorder puts them. */
 const eventNamespace = (ref: InvolvedObject): string => ref.namespace || 'default';
 
-export class EventRecorder {
-  private readonly clock: Clock;
-  private readonly host: string;
-  private readonly seen = new Map<string, { namespace: string; name: string }>();
+/** The queue, the correlator and the writer shared by the recorders made from it. */
+export class EventBroadcaster {
+  private readonly clock: Pick<Clock, 'now'>;
+  private readonly correlator: EventCorrelator;
+  private readonly queue: Event[] = [];
+  private draining: Promise<void> | null = null;
   private seq = 0;
+  private stopped = false;
 
-  constructor(private readonly o: EventRecorderOptions) {
+  constructor(private readonly o: EventBroadcasterOptions) {
     this.clock = o.clock ?? realClock;
-    this.host = o.host ?? hostname();
+    this.correlator = new EventCorrelator({ ...o, clock: this.clock });
   }
 
-  get component(): string {
-    return this.o.component;
+  newRecorder(source: EventSource): EventRecorder {
+    return new EventRecorder(this, source);
   }
 
-  /** Records one event; resolves once it is written (or dropped), never rejects. */
-  async event(ref: InvolvedObject, type: EventType, reason: string, message: string): Promise<void> {
-    const namespace = eventNamespace(ref);
-    const note = truncateMessage(message);
-    const key = [ref.kind, ref.namespace, ref.name, ref.uid, type, reason, note].join('\x00');
+  /** Resolves once every queued event was written or dropped. */
+  async flush(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  /** Drops what is queued; later events are ignored. */
+  stop(): void {
+    this.stopped = true;
+    this.queue.length = 0;
+  }
+
+  /** Builds the Event now and queues it; returns at once. */
+  record(
+    source: EventSource,
+    ref: InvolvedObject,
+    type: EventType,
+    reason: string,
+    message: string,
+    action?: string,
+  ): void {
+    if (this.stopped) return;
+    if (this.queue.length >= (this.o.queueSize ?? 1000)) {
+      this.o.logger.debug({ reason, object: describe(ref) }, 'event queue full; event dropped');
+      return;
+    }
     const now = this.clock.now();
+    // upstream names events `<object>.<unix nanoseconds in hex>`; the counter keeps them apart
+    const stamp = BigInt(now) * 1_000_000n + BigInt(this.seq++ % 1_000_000);
+    const instance = source.reportingInstance ?? source.host;
+    this.queue.push({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: `${ref.name || 'object'}.${stamp.toString(16)}`, namespace: eventNamespace(ref) },
+      involvedObject: { ...ref },
+      reason,
+      message: truncateMessage(message),
+      source: { component: source.component, ...(source.host ? { host: source.host } : {}) },
+      firstTimestamp: rfc3339(now),
+      lastTimestamp: rfc3339(now),
+      count: 1,
+      type,
+      ...(action ? { action } : {}),
+      reportingComponent: source.component,
+      ...(instance ? { reportingInstance: instance } : {}),
+    });
+    this.draining ??= this.drain();
+  }
+
+  private async drain(): Promise<void> {
     try {
-      const prior = this.seen.get(key);
-      if (prior) {
-        try {
-          await this.o.sink.update(prior.namespace, prior.name, (e) => ({
-            ...e,
-            count: (e.count ?? 1) + 1,
-            lastTimestamp: rfc3339(now),
-          }));
-          this.remember(key, prior);
-          return;
-        } catch (err) {
-          if (!isNotFound(err)) throw err;
-        }
-      }
-      const stamp = BigInt(now) * 1_000_000n + BigInt(this.seq++ % 1_000_000);
-      const name = `${ref.name ?? 'object'}.${stamp.toString(16)}`;
-      const event: Event = {
-        apiVersion: 'v1',
-        kind: 'Event',
-        metadata: { name, namespace },
-        involvedObject: { ...ref },
-        reason,
-        message: note,
-        source: { component: this.o.component },
-        firstTimestamp: rfc3339(now),
-        lastTimestamp: rfc3339(now),
-        count: 1,
-        type,
-        reportingComponent: this.o.component,
-        reportingInstance: `${this.o.component}-${this.host}`,
-      };
-      await this.o.sink.create(namespace, event);
-      this.remember(key, { namespace, name });
-    } catch (err) {
-      this.o.logger.warn(
-        { err: String(err), reason, object: `${ref.kind ?? ''} ${ref.namespace ?? ''}/${ref.name ?? ''}` },
-        'recording event',
-      );
+      for (let e = this.queue.shift(); e; e = this.queue.shift()) await this.write(e);
+    } finally {
+      this.draining = null;
     }
   }
 
-  private remember(key: string, ref: { namespace: string; name: string }): void {
-    this.seen.delete(key);
-    this.seen.set(key, ref);
-    const max = this.o.cacheSize ?? 4096;
-    while (this.seen.size > max) {
-      const oldest = this.seen.keys().next().value;
-      if (oldest === undefined) break;
-      this.seen.delete(oldest);
+  private async write(event: Event): Promise<void> {
+    const c = this.correlator.correlate(event);
+    const { sink, logger } = this.o;
+    try {
+      let written: Event;
+      switch (c.action) {
+        case 'skip':
+          logger.debug(
+            { reason: event.reason, object: describe(event.involvedObject) },
+            'event spam dropped',
+          );
+          return;
+        case 'patch':
+          try {
+            written = await sink.patch(c.event, c.patch);
+          } catch (err) {
+            if (!isNotFound(err)) throw err;
+            written = await sink.create(withoutResourceVersion(c.event));
+          }
+          break;
+        case 'create':
+          written = await sink.create(withoutResourceVersion(c.event));
+          break;
+        default: {
+          const never: never = c;
+          throw new Error(`unknown correlation ${JSON.stringify(never)}`);
+        }
+      }
+      this.correlator.updateState(written);
+    } catch (err) {
+      const fields = { reason: event.reason, object: describe(event.involvedObject), err: String(err) };
+      if (isAlreadyExists(err)) logger.debug(fields, 'event already recorded');
+      else logger.warn(fields, 'event not recorded');
     }
   }
 }
 
-/** A recorder for an in-process controller, writing through `api`. */
-export function newControllerRecorder(
-  api: Api,
-  component: string,
-  logger: Logger,
-  clock?: Clock,
-): EventRecorder {
-  return new EventRecorder({ sink: apiEventSink(api), component, logger, ...(clock ? { clock } : {}) });
+/** Records events from one source; made by `EventBroadcaster.newRecorder`. */
+export class EventRecorder {
+  constructor(
+    private readonly broadcaster: EventBroadcaster,
+    private readonly source: EventSource,
+  ) {}
+
+  /** Queues an event about `ref`; returns at once, never throws. */
+  event(
+    ref: InvolvedObject,
+    type: EventType,
+    reason: string,
+    message: string,
+    options: { action?: string } = {},
+  ): void {
+    this.broadcaster.record(this.source, ref, type, reason, message, options.action);
+  }
+}
+
+const describe = (ref: InvolvedObject): string =>
+  `${ref.kind ?? ''} ${ref.namespace ?? ''}/${ref.name ?? ''}`;
+
+function withoutResourceVersion(event: Event): Event {
+  if (!event.metadata?.resourceVersion) return event;
+  const { resourceVersion: _, ...metadata } = event.metadata;
+  return { ...event, metadata };
 }

@@ -14,11 +14,8 @@ import { isConflict, isNotFound } from '../../apimachinery/errors.js';
 import type { Api } from '../../apiserver/api.js';
 import { semanticEqual } from '../../apis/meta/equality.js';
 import { formatLabelSelector } from '../../apimachinery/labels/index.js';
-import {
-  type EventRecorder,
-  newControllerRecorder,
-  referenceTo,
-} from '../../client/record/event-recorder.js';
+import { newControllerRecorder } from '../../apiserver/event-sink.js';
+import { type EventRecorder, referenceTo } from '../../client/record/event-recorder.js';
 import { type Clock, realClock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import { runWatch } from '../watch-loop.js';

@@ -16,12 +16,8 @@ import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { isConflict, isNotFound } from '../../apimachinery/errors.js';
 import type { Api } from '../../apiserver/api.js';
-import {
-  type EventRecorder,
-  type InvolvedObject,
-  newControllerRecorder,
-  referenceTo,
-} from '../../client/record/event-recorder.js';
+import { newControllerRecorder } from '../../apiserver/event-sink.js';
+import { type EventRecorder, type InvolvedObject, referenceTo } from '../../client/record/event-recorder.js';
 import { type Clock, realClock } from '../../util/clock.js';
 import { updatePodCondition } from '../../registry/core/pod/conditions.js';
 import type { KubeObject } from '../../registry/resource.js';

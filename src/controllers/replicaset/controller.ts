@@ -13,12 +13,8 @@ import { isNotFound } from '../../apimachinery/errors.js';
 import type { Api } from '../../apiserver/api.js';
 import type { ObjectEvent } from '../../apiserver/generic-registry/store.js';
 import { semanticEqual } from '../../apis/meta/equality.js';
-import {
-  type EventRecorder,
-  type InvolvedObject,
-  newControllerRecorder,
-  referenceTo,
-} from '../../client/record/event-recorder.js';
+import { newControllerRecorder } from '../../apiserver/event-sink.js';
+import { type EventRecorder, type InvolvedObject, referenceTo } from '../../client/record/event-recorder.js';
 import { type Clock, realClock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import { runWatch } from '../watch-loop.js';

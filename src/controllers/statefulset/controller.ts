@@ -21,11 +21,8 @@ import {
 import type { Api } from '../../apiserver/api.js';
 import type { ObjectEvent } from '../../apiserver/generic-registry/store.js';
 import { semanticEqual } from '../../apis/meta/equality.js';
-import {
-  type EventRecorder,
-  newControllerRecorder,
-  referenceTo,
-} from '../../client/record/event-recorder.js';
+import { newControllerRecorder } from '../../apiserver/event-sink.js';
+import { type EventRecorder, referenceTo } from '../../client/record/event-recorder.js';
 import { type Clock, realClock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import { ControllerHistory, sortControllerRevisions } from '../history/controller-history.js';

@@ -4,6 +4,7 @@
  * happens; these names are what `kubectl describe pod` shows in its Reason column.
  */
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { EventType } from '../../client/record/event-recorder.js';
 
 // containers
 export const CREATED_CONTAINER = 'Created';
@@ -34,7 +35,7 @@ export const CONTAINER_PROBE_WARNING = 'ProbeWarning';
 export const FAILED_POST_START_HOOK = 'FailedPostStartHook';
 export const FAILED_PRE_STOP_HOOK = 'FailedPreStopHook';
 
-export type EventType = 'Normal' | 'Warning';
+export type { EventType } from '../../client/record/event-recorder.js';
 
 /** What the pod lifecycle records events through (the sync, the prober, the hooks). */
 export interface PodEventRecorder {

@@ -4,17 +4,10 @@
  * `spec.initContainers{name}` or `spec.ephemeralContainers{name}`.
  */
 import type { ObjectReference, Pod } from 'kubernetes-types/core/v1.js';
+import { referenceTo } from '../../client/record/event-recorder.js';
 
 export function podReference(pod: Pod): ObjectReference {
-  const meta = pod.metadata ?? {};
-  return {
-    kind: 'Pod',
-    apiVersion: 'v1',
-    namespace: meta.namespace ?? 'default',
-    name: meta.name ?? '',
-    ...(meta.uid ? { uid: meta.uid } : {}),
-    ...(meta.resourceVersion ? { resourceVersion: meta.resourceVersion } : {}),
-  };
+  return { ...referenceTo(pod, 'v1', 'Pod'), namespace: pod.metadata?.namespace ?? 'default' };
 }
 
 /** The field path of a container of the pod; undefined when the pod has no container by that name. */

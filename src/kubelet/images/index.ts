@@ -10,6 +10,8 @@ export {
   BUSYBOX_IMAGE,
   PAUSE_IMAGE,
   busyboxImage,
+  cairnNodeImage,
+  cairnNodeImageName,
   ensureLocalImages,
   ImageBuildError,
   pauseImage,
@@ -30,4 +32,10 @@ export {
   writeRegistryMirrors,
   type RegistryMirrorFlag,
 } from './registry-mirrors.js';
-export { buildBusyboxRootfs, buildPauseRootfs, parseAppletList } from './rootfs.js';
+export {
+  buildBinariesRootfs,
+  buildBusyboxRootfs,
+  buildPauseRootfs,
+  parseAppletList,
+  parseLddOutput,
+} from './rootfs.js';

@@ -2,7 +2,9 @@
  * The images no registry serves here, built from Debian packages and imported into containerd's
  * `k8s.io` namespace (the one CRI uses) with `ctr images import`:
  * - `localhost/pause:latest`: the sandbox image (catatonit), needed before the first RunPodSandbox;
- * - `localhost/busybox:latest`: the test workload image (busybox-static; default command `sh`).
+ * - `localhost/busybox:latest`: the test workload image (busybox-static; default command `sh`);
+ * - `localhost/cairn-node:<node version>` (only when asked for): the host's `node` and `etcd`
+ *   (Debian `etcd-server`) with their libraries, what the self-hosted control plane's pods run.
  * Idempotent: an image the runtime already has (CRI ImageStatus) is skipped.
  */
 import { access, mkdtemp, rm } from 'node:fs/promises';
@@ -12,10 +14,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ImageService } from '../container/runtime.js';
 import { defaultExecFile, type ExecFileFn } from '../network/bridge.js';
 import { writeDockerArchive, type ImageSpecification } from './image-archive.js';
-import { buildBusyboxRootfs, buildPauseRootfs } from './rootfs.js';
+import { buildBinariesRootfs, buildBusyboxRootfs, buildPauseRootfs } from './rootfs.js';
 
 export const PAUSE_IMAGE = 'localhost/pause:latest';
 export const BUSYBOX_IMAGE = 'localhost/busybox:latest';
+/** Tagged with the Node.js version whose binary it holds (a new node makes a new image). */
+export const cairnNodeImageName = (nodeVersion = process.version): string =>
+  `localhost/cairn-node:${nodeVersion}`;
 
 export interface LocalImage {
   spec: ImageSpecification;
@@ -46,6 +51,18 @@ export const busyboxImage = (busybox = '/bin/busybox', name = BUSYBOX_IMAGE): Lo
   debianPackage: 'busybox-static',
   binary: busybox,
   buildRootfs: async (dir, exec) => void (await buildBusyboxRootfs(dir, busybox, { exec })),
+});
+
+/** The host's node (this process's own binary by default) and etcd, with their libraries. */
+export const cairnNodeImage = (node = process.execPath, etcd = '/usr/bin/etcd'): LocalImage => ({
+  spec: {
+    name: cairnNodeImageName(),
+    cmd: [node],
+    createdBy: `cairn: ${node} and ${etcd} with their ldd libraries (Debian etcd-server)`,
+  },
+  debianPackage: 'etcd-server',
+  binary: etcd,
+  buildRootfs: async (dir, exec) => void (await buildBinariesRootfs(dir, [node, etcd], { exec })),
 });
 
 export class ImageBuildError extends Error {

@@ -1,9 +1,11 @@
 /**
- * Root filesystems of the two locally built images, from static Debian binaries:
+ * Root filesystems of the locally built images, from Debian binaries:
  * - busybox (`busybox-static`): /bin/busybox plus one symlink per applet at its usual path —
  *   what `busybox --install -s` does in a chroot, without needing one (sh, httpd, nc, wget,
  *   nslookup, …);
- * - pause (`catatonit`): /catatonit, run as `/catatonit -P` (a pause process reaping zombies).
+ * - pause (`catatonit`): /catatonit, run as `/catatonit -P` (a pause process reaping zombies);
+ * - cairn-node: the host's `node` and `etcd` with the shared libraries they load, for the
+ *   self-hosted control plane's static pods (the Cairn install itself comes in by hostPath).
  */
 import { copyFile, chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -57,4 +59,43 @@ export async function buildPauseRootfs(root: string, catatonit = '/usr/bin/catat
   for (const dir of ['dev', 'proc', 'sys', 'etc']) await mkdir(join(root, dir), { recursive: true });
   await copyFile(catatonit, join(root, 'catatonit'));
   await chmod(join(root, 'catatonit'), 0o755);
+}
+
+/** The absolute library paths in `ldd` output (`libc.so.6 => /lib/…/libc.so.6 (0x…)`, `/lib64/ld-…`). */
+export function parseLddOutput(stdout: string): string[] {
+  const paths: string[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = /=>\s*(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(0x/.exec(line);
+    if (m?.[1] && !paths.includes(m[1])) paths.push(m[1]);
+  }
+  return paths;
+}
+
+/**
+ * A root filesystem holding host binaries at their own paths, with the shared libraries `ldd` lists
+ * for them (a binary `ldd` calls static gets none).
+ */
+export async function buildBinariesRootfs(
+  root: string,
+  binaries: string[],
+  options: RootfsOptions = {},
+): Promise<string[]> {
+  await baseDirs(root);
+  const exec = options.exec ?? defaultExecFile;
+  const files = new Set<string>();
+  for (const binary of binaries) {
+    files.add(binary);
+    const libs = await exec('/usr/bin/ldd', [binary]).then(
+      (r) => parseLddOutput(r.stdout),
+      () => [], // "not a dynamic executable"
+    );
+    for (const lib of libs) files.add(lib);
+  }
+  for (const file of files) {
+    const to = join(root, file);
+    await mkdir(dirname(to), { recursive: true });
+    await copyFile(file, to); // symlinks (/lib64/ld-linux…) are copied as their target's content
+    if (binaries.includes(file)) await chmod(to, 0o755);
+  }
+  return [...files];
 }

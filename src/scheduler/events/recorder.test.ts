@@ -1,38 +1,43 @@
 import type { Event } from 'kubernetes-types/core/v1.js';
 import { describe, expect, it } from 'vitest';
+import { apiEventSink } from '../../apiserver/event-sink.js';
+import { EventBroadcaster } from '../../client/record/event-recorder.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { testPod } from '../testing/fake-plugins.js';
 import { newTestApi, silentLogger } from '../testing/objects.js';
-import { EventRecorder, truncateMessage } from './recorder.js';
+import { SchedulerEventRecorder } from './recorder.js';
 
-describe('EventRecorder', () => {
-  it('updates count and lastTimestamp of a repeated event instead of creating another', async () => {
+describe('SchedulerEventRecorder', () => {
+  it("records from each profile's scheduler name, with the action, and counts a repeat", async () => {
     const api = await newTestApi();
     const clock = new FakeClock();
-    const r = new EventRecorder({ api, logger: silentLogger, clock, host: 'h' });
+    const broadcaster = new EventBroadcaster({ sink: apiEventSink(api), logger: silentLogger, clock });
+    const r = new SchedulerEventRecorder(broadcaster, 'h');
     const pod = testPod('p');
-    await r.eventf('default-scheduler', pod, 'Warning', 'FailedScheduling', 'Scheduling', 'no fit');
+    r.eventf('default-scheduler', pod, 'Warning', 'FailedScheduling', 'Scheduling', 'no fit');
+    await broadcaster.flush();
     await clock.advance(5000);
-    await r.eventf('default-scheduler', pod, 'Warning', 'FailedScheduling', 'Scheduling', 'no fit');
-    await r.eventf('default-scheduler', pod, 'Warning', 'FailedScheduling', 'Scheduling', 'other');
+    r.eventf('default-scheduler', pod, 'Warning', 'FailedScheduling', 'Scheduling', 'no fit');
+    r.eventf('my-scheduler', pod, 'Normal', 'Scheduled', 'Binding', 'Successfully assigned default/p to n1');
+    await broadcaster.flush();
     const items = (await api.registry('', 'v1', 'events').list('default')).items as Event[];
     expect(items).toHaveLength(2);
-    const first = items.find((e) => e.message === 'no fit');
-    expect(first).toMatchObject({
+    expect(items.find((e) => e.reason === 'FailedScheduling')).toMatchObject({
       count: 2,
       firstTimestamp: '2024-01-01T00:00:00Z',
       lastTimestamp: '2024-01-01T00:00:05Z',
       type: 'Warning',
+      message: 'no fit',
+      action: 'Scheduling',
       source: { component: 'default-scheduler' },
       reportingComponent: 'default-scheduler',
       reportingInstance: 'default-scheduler-h',
       involvedObject: { kind: 'Pod', apiVersion: 'v1', name: 'p', namespace: 'default', uid: 'uid-p' },
     });
-  });
-
-  it('truncates messages to 1024 characters as upstream', () => {
-    const m = truncateMessage('x'.repeat(2000));
-    expect(m).toHaveLength(1024);
-    expect(m.endsWith(' ...')).toBe(true);
+    expect(items.find((e) => e.reason === 'Scheduled')).toMatchObject({
+      action: 'Binding',
+      source: { component: 'my-scheduler' },
+      reportingInstance: 'my-scheduler-h',
+    });
   });
 });

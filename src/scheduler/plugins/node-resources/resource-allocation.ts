@@ -29,26 +29,49 @@ export const podRequestList = (
   useRequested: boolean,
 ): number[] => resources.map((r) => podResourceRequest(pod, r.name, { nonZero: !useRequested }));
 
-function allocatableAndRequested(
+/**
+ * Writes the node's allocatable and requested amount of `resource` (with the pod's request
+ * added) at index `i`, or 0 and 0 when the resource is not scored. Called per node and
+ * resource while scoring: it fills the caller's arrays instead of returning a pair.
+ */
+function fillAllocatableAndRequested(
   node: NodeInfo,
   resource: string,
   podRequest: number,
   useRequested: boolean,
-): [number, number] {
-  const requested = useRequested ? node.requested : node.nonZeroRequested;
-  if (podRequest === 0 && isScalarResourceName(resource)) return [0, 0];
-  switch (resource) {
-    case 'cpu':
-      return [node.allocatable.milliCPU, requested.milliCPU + podRequest];
-    case 'memory':
-      return [node.allocatable.memory, requested.memory + podRequest];
-    case 'ephemeral-storage':
-      return [node.allocatable.ephemeralStorage, node.requested.ephemeralStorage + podRequest];
-    default: {
-      const alloc = node.allocatable.scalar[resource];
-      return alloc === undefined ? [0, 0] : [alloc, (node.requested.scalar[resource] ?? 0) + podRequest];
+  i: number,
+  allocatable: number[],
+  requested: number[],
+): void {
+  let alloc = 0;
+  let req = 0;
+  if (podRequest !== 0 || !isScalarResourceName(resource)) {
+    const used = useRequested ? node.requested : node.nonZeroRequested;
+    switch (resource) {
+      case 'cpu':
+        alloc = node.allocatable.milliCPU;
+        req = used.milliCPU + podRequest;
+        break;
+      case 'memory':
+        alloc = node.allocatable.memory;
+        req = used.memory + podRequest;
+        break;
+      case 'ephemeral-storage':
+        alloc = node.allocatable.ephemeralStorage;
+        req = node.requested.ephemeralStorage + podRequest;
+        break;
+      default: {
+        const a = node.allocatable.scalar[resource];
+        if (a !== undefined) {
+          alloc = a;
+          req = (node.requested.scalar[resource] ?? 0) + podRequest;
+        }
+      }
     }
   }
+  if (alloc === 0) req = 0; // not scored
+  allocatable[i] = alloc;
+  requested[i] = req;
 }
 
 export function resourceAllocationScore(
@@ -59,15 +82,16 @@ export function resourceAllocationScore(
   scorer: Scorer,
 ): number {
   const n = resources.length;
-  const requested = new Array<number>(n).fill(0);
-  const allocatable = new Array<number>(n).fill(0);
+  const requested: number[] = [];
+  const allocatable: number[] = [];
   for (let i = 0; i < n; i++) {
     const r = resources[i];
-    if (!r) continue;
-    const [alloc, req] = allocatableAndRequested(node, r.name, podRequests[i] ?? 0, useRequested);
-    if (alloc === 0) continue;
-    allocatable[i] = alloc;
-    requested[i] = req;
+    if (r)
+      fillAllocatableAndRequested(node, r.name, podRequests[i] ?? 0, useRequested, i, allocatable, requested);
+    else {
+      allocatable[i] = 0;
+      requested[i] = 0;
+    }
   }
   return scorer(requested, allocatable);
 }
@@ -160,17 +184,31 @@ export function requestedToCapacityRatioScorer(
 
 /** BalancedAllocation: (1 − std of the requested fractions, each capped at 1) · 100, truncated. */
 export const balancedResourceScorer: Scorer = (requested, allocatable) => {
-  const fractions: number[] = [];
+  // the fractions (requested/allocatable, capped at 1) of the scored resources, computed as
+  // they are used rather than collected: this runs for every node and pod
+  const fraction = (i: number): number => Math.min((requested[i] ?? 0) / (allocatable[i] ?? 0), 1);
+  let count = 0;
+  let first = 0;
+  let second = 0;
+  let sum = 0;
   for (let i = 0; i < requested.length; i++) {
-    const alloc = allocatable[i] ?? 0;
-    if (alloc !== 0) fractions.push(Math.min((requested[i] ?? 0) / alloc, 1));
+    if ((allocatable[i] ?? 0) === 0) continue;
+    const f = fraction(i);
+    if (count === 0) first = f;
+    else if (count === 1) second = f;
+    sum += f;
+    count++;
   }
   let std = 0;
-  if (fractions.length === 2) {
-    std = Math.abs(((fractions[0] ?? 0) - (fractions[1] ?? 0)) / 2);
-  } else if (fractions.length > 2) {
-    const mean = fractions.reduce((a, b) => a + b, 0) / fractions.length;
-    std = Math.sqrt(fractions.reduce((a, f) => a + (f - mean) ** 2, 0) / fractions.length);
+  if (count === 2) {
+    std = Math.abs((first - second) / 2);
+  } else if (count > 2) {
+    const mean = sum / count;
+    let squares = 0;
+    for (let i = 0; i < requested.length; i++) {
+      if ((allocatable[i] ?? 0) !== 0) squares += (fraction(i) - mean) ** 2;
+    }
+    std = Math.sqrt(squares / count);
   }
   return Math.trunc((1 - std) * maxNodeScore);
 };
