@@ -281,6 +281,30 @@ describe('list', () => {
     expect(badField.status).toBe(400);
   });
 
+  it('streams a list larger than one write as a single JSON document', async () => {
+    const path = '/api/v1/namespaces/kube-system/configmaps';
+    for (let i = 0; i < 8; i++) {
+      const r = await s.request('POST', path, {
+        metadata: { name: `big-${i}`, labels: { batch: 'big' } },
+        data: { blob: String(i).repeat(100_000) }, // 8 × 100 kB: several chunks
+      });
+      expect(r.status).toBe(201);
+    }
+    const r = await s.request('GET', `${path}?labelSelector=batch%3Dbig`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('application/json');
+    // the same bytes as encoding the whole list at once
+    expect(r.text).toBe(JSON.stringify(r.json));
+    expect(Object.keys(r.json)).toEqual(['kind', 'apiVersion', 'metadata', 'items']);
+    expect(r.json.kind).toBe('ConfigMapList');
+    const items = r.json.items as { metadata: { name: string }; data: { blob: string } }[];
+    expect(items.map((i) => i.metadata.name)).toEqual([...Array(8).keys()].map((i) => `big-${i}`));
+    expect(items[7]?.data.blob).toBe('7'.repeat(100_000));
+    const empty = await s.request('GET', `${path}?labelSelector=batch%3Dnone`);
+    expect(empty.text).toBe(JSON.stringify(empty.json));
+    expect(empty.json.items).toEqual([]);
+  });
+
   it('prints a Table for kubectl get', async () => {
     const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
     const r = await s.request('GET', pods, undefined, { accept });

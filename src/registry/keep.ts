@@ -3,11 +3,11 @@
  * `new.Status = old.Status` — absent in the stored object means absent in the result (never a
  * key holding `undefined`, which would make an unchanged object look changed).
  */
-import { deepCopy } from '../apis/meta/equality.js';
+import { copyJson } from '../apiserver/generic-registry/copy.js';
 
 export function keepField<T extends object>(target: T, source: T, key: keyof T & string): void {
   const t = target as Record<string, unknown>;
   const value = (source as Record<string, unknown>)[key];
   if (value === undefined) delete t[key];
-  else t[key] = deepCopy(value);
+  else t[key] = copyJson(value); // stored objects are JSON: the fast deep copy
 }

@@ -7,8 +7,10 @@ import type { WatchEvent, WatchOptions } from './interface.js';
  *
  * Delivery goes through one queue that is never drained re-entrantly: a handler that writes to
  * the store while handling an event cannot make other subscribers see the events out of
- * revision order. A handler that throws ends its own watch (reported through `onError`). Each
- * watcher gets its own copy of an event, so none can alter what another one (or the store) sees.
+ * revision order. A handler that throws ends its own watch (reported through `onError`). Every
+ * watcher of a write receives the same event object, frozen (event and key-values) when it is
+ * published, so none can alter what another one (or the store) sees, and consumers may cache
+ * work per event (the registry decodes an event's object once for all its watchers).
  */
 
 interface Subscriber {
@@ -57,11 +59,12 @@ export class WatchHub {
     };
     signal.addEventListener('abort', onAbort, { once: true });
     this.subscribers.add(sub);
-    for (const event of replay) this.queue.push({ sub, event });
+    for (const event of replay) this.queue.push({ sub, event: freezeEvent(event) });
     this.drain();
   }
 
   publish(event: WatchEvent): void {
+    freezeEvent(event);
     for (const sub of this.subscribers) {
       if (event.kv.key.startsWith(sub.prefix)) this.queue.push({ sub, event });
     }
@@ -97,7 +100,7 @@ export class WatchHub {
         const item = this.queue[this.head++];
         if (!item?.sub.active) continue;
         try {
-          item.sub.onEvent(copyEvent(item.event));
+          item.sub.onEvent(item.event);
         } catch (err) {
           this.fail(item.sub, err instanceof Error ? err : new Error(String(err)));
         }
@@ -110,8 +113,10 @@ export class WatchHub {
   }
 }
 
-function copyEvent(e: WatchEvent): WatchEvent {
-  return e.type === 'create'
-    ? { type: e.type, kv: { ...e.kv } }
-    : { type: e.type, kv: { ...e.kv }, prev: { ...e.prev } };
+/** Freezes an event and its key-values in place (they are flat: no deeper freezing needed). */
+export function freezeEvent(e: WatchEvent): WatchEvent {
+  if (Object.isFrozen(e)) return e;
+  Object.freeze(e.kv);
+  if (e.type !== 'create') Object.freeze(e.prev);
+  return Object.freeze(e);
 }

@@ -11,7 +11,6 @@
  *   delete: preconditions → grace period / finalizers? mark deletionTimestamp : store.delete
  *           An object whose last finalizer is removed while terminating is deleted.
  */
-import { isDeepStrictEqual } from 'node:util';
 import { alreadyExists, conflict, expired, invalid, notFound } from '../../apimachinery/errors.js';
 import type { FieldError } from '../../apimachinery/validation/field.js';
 import {
@@ -30,9 +29,11 @@ import {
   type WatchEvent,
 } from '../../storage/interface.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
+import { copyJson, jsonEqual } from './copy.js';
 import { collectionPrefix, objectKey } from './keys.js';
 import { generateName, newUID } from './names.js';
 
+/** Selects objects; it only reads them (in a watch, the object it sees is shared). */
 export type Filter = (obj: KubeObject) => boolean;
 
 export interface ListOptions {
@@ -69,6 +70,11 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface ObjectEvent {
   type: WatchEventType;
   object: KubeObject;
+  /**
+   * `object` as JSON text, computed once per write for every watcher that asks (the API
+   * server's watch streams).
+   */
+  encoded?: () => string;
 }
 
 export interface WatchRequest {
@@ -77,6 +83,11 @@ export interface WatchRequest {
   resourceVersion?: number;
   signal: AbortSignal;
   onError?: (err: Error) => void;
+  /**
+   * The handler only reads the events' objects: they may be shared with the other watchers of
+   * the same write instead of being a copy of its own (which it could change freely).
+   */
+  readOnly?: boolean;
 }
 
 /** Checks a write may happen at all (e.g. its namespace exists and isn't terminating). */
@@ -93,13 +104,15 @@ const maxRetries = 16;
 
 export const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-const clone = <T>(v: T): T => structuredClone(v);
+const clone = copyJson;
 
 export class RegistryStore {
   readonly resource: ResourceType;
   private readonly store: Store;
   private readonly admit: Admit;
   private readonly now: () => Date;
+  /** The last watch event decoded, with its objects (see `viewsOf`). */
+  private lastEvent: { event: WatchEvent; views: EventViews } | undefined;
 
   constructor(options: RegistryStoreOptions) {
     this.resource = options.resource;
@@ -230,7 +243,7 @@ export class RegistryStore {
     options: WriteOptions = {},
   ): Promise<KubeObject> {
     const wanted = input.metadata?.resourceVersion;
-    return this.guaranteedUpdate(namespace, name, () => clone(input), options, wanted);
+    return this.updateLoop(namespace, name, () => clone(input), options, wanted, false);
   }
 
   /**
@@ -245,14 +258,26 @@ export class RegistryStore {
     options: WriteOptions = {},
     precondition?: string,
   ): Promise<KubeObject> {
+    return this.updateLoop(namespace, name, mutate, options, precondition, true);
+  }
+
+  /** `guaranteedUpdate`; `mutate` gets a copy of the current object when `copyCurrent`. */
+  private async updateLoop(
+    namespace: string,
+    name: string,
+    mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+    options: WriteOptions,
+    precondition: string | undefined,
+    copyCurrent: boolean,
+  ): Promise<KubeObject> {
     const r = this.resource;
     for (let attempt = 0; ; attempt++) {
       const kv = await this.read(namespace, name);
       const current = this.decode(kv);
       if (precondition && precondition !== current.metadata?.resourceVersion) throw this.modified(name);
-      const next = await mutate(clone(current));
+      const next = await mutate(copyCurrent ? clone(current) : current);
       this.prepareUpdate(next, current, options.subresource);
-      if (isDeepStrictEqual(next, current)) return current;
+      if (jsonEqual(next, current)) return current;
       await this.admit('update', r, next);
       const meta = next.metadata ?? {};
       // A terminating object with no grace period left goes once nothing holds it any more.
@@ -305,7 +330,7 @@ export class RegistryStore {
       return;
     }
     s.prepareForUpdate?.(next, current);
-    if (old.generation !== undefined && !isDeepStrictEqual(specOf(next), specOf(current))) {
+    if (old.generation !== undefined && !jsonEqual(specOf(next), specOf(current))) {
       meta.generation = old.generation + 1;
     }
     this.check(next, s.validateUpdate?.(next, current));
@@ -361,7 +386,7 @@ export class RegistryStore {
         nextMeta.deletionGracePeriodSeconds = grace;
       }
       r.strategy.beginDelete?.(next);
-      if (isDeepStrictEqual(next, current)) return { object: current, deleted: false };
+      if (jsonEqual(next, current)) return { object: current, deleted: false };
       if (options.dryRun) return { object: next, deleted: false };
       try {
         return {
@@ -382,32 +407,37 @@ export class RegistryStore {
    */
   async watch(namespace: string, request: WatchRequest, onEvent: (e: ObjectEvent) => void): Promise<number> {
     const prefix = collectionPrefix(this.resource, namespace);
-    const filter = request.filter ?? (() => true);
+    const filter = request.filter;
+    const own = request.readOnly ? (obj: KubeObject) => obj : clone;
+    const send = (type: WatchEventType, view: DecodedView) =>
+      onEvent({ type, object: own(view.object), encoded: view.encoded });
     let from = request.resourceVersion;
     if (from === undefined) {
       const page = await this.store.list(prefix);
       for (const kv of page.kvs) {
-        const obj = this.decode(kv);
-        if (filter(obj)) onEvent({ type: 'ADDED', object: obj });
+        const obj = this.decode(kv); // decoded for this watcher alone: no copy needed
+        if (!filter || filter(obj))
+          onEvent({ type: 'ADDED', object: obj, encoded: () => JSON.stringify(obj) });
       }
       from = page.revision;
     }
+    // Every watcher of this resource gets the same (frozen) event object for a write, one after
+    // the other: the event is decoded once and each watcher gets its own copy.
     const handle = (e: WatchEvent) => {
-      const obj = this.decode(e.kv);
+      const views = this.viewsOf(e);
       if (e.type === 'create') {
-        if (filter(obj)) onEvent({ type: 'ADDED', object: obj });
+        if (!filter || filter(views.object().object)) send('ADDED', views.object());
         return;
       }
-      const prev = this.decode(e.prev);
-      const was = filter(prev);
+      const was = !filter || filter(views.prev().object);
       if (e.type === 'delete') {
-        if (was) onEvent({ type: 'DELETED', object: this.decode(e.prev, e.kv.modRevision) });
+        if (was) send('DELETED', views.deleted());
         return;
       }
-      const is = filter(obj);
-      if (was && is) onEvent({ type: 'MODIFIED', object: obj });
-      else if (is) onEvent({ type: 'ADDED', object: obj });
-      else if (was) onEvent({ type: 'DELETED', object: obj });
+      const is = !filter || filter(views.object().object);
+      if (was && is) send('MODIFIED', views.object());
+      else if (is) send('ADDED', views.object());
+      else if (was) send('DELETED', views.object());
     };
     try {
       await this.store.watch(prefix, from, handle, {
@@ -421,6 +451,23 @@ export class RegistryStore {
       throw err;
     }
     return from;
+  }
+
+  /** The decoded objects of a watch event, shared by the watchers it is delivered to in a row. */
+  private viewsOf(e: WatchEvent): EventViews {
+    if (this.lastEvent?.event === e) return this.lastEvent.views;
+    const object = once(() => new DecodedView(this.decode(e.kv)));
+    const views: EventViews =
+      e.type === 'create'
+        ? { object, prev: object, deleted: object }
+        : {
+            object,
+            prev: once(() => new DecodedView(this.decode(e.prev))),
+            deleted: once(() => new DecodedView(this.decode(e.prev, e.kv.modRevision))),
+          };
+    // only a frozen event cannot change under the cache (the in-process stores freeze theirs)
+    if (Object.isFrozen(e)) this.lastEvent = { event: e, views };
+    return views;
   }
 
   private held(obj: KubeObject): boolean {
@@ -457,3 +504,31 @@ function specOf(obj: KubeObject): unknown {
   const { metadata: _m, status: _s, ...rest } = obj as KubeObject & { status?: unknown };
   return rest;
 }
+
+/** A decoded object that is never handed out itself (watchers get copies), and its JSON text. */
+class DecodedView {
+  private json: string | undefined;
+  constructor(readonly object: KubeObject) {}
+  readonly encoded = (): string => (this.json ??= JSON.stringify(this.object));
+}
+
+interface EventViews {
+  /** The object the write left (for a delete: the tombstone's). */
+  object: () => DecodedView;
+  /** The object before the write. */
+  prev: () => DecodedView;
+  /** For a delete: the deleted object at the delete's revision. */
+  deleted: () => DecodedView;
+}
+
+const once = <T>(make: () => T): (() => T) => {
+  let value: T | undefined;
+  let made = false;
+  return () => {
+    if (!made) {
+      value = make();
+      made = true;
+    }
+    return value as T;
+  };
+};

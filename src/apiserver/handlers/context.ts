@@ -24,14 +24,69 @@ export interface RequestContext {
 
 export function writeObject(ctx: RequestContext, code: number, obj: unknown): void {
   const { body, contentType } = encode(ctx.output.format, obj);
+  setWarnings(ctx);
+  ctx.res.writeHead(code, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' });
+  ctx.res.end(body);
+}
+
+/** Characters of list items gathered before they are written as one chunk. */
+const listChunkChars = 256 * 1024;
+/** Bytes of a list response buffered for the client beyond which writing waits for it. */
+const listBufferChars = 32 * 1024 * 1024;
+
+/**
+ * A list response: `envelope` (kind, apiVersion, metadata) with `items` after it. JSON is
+ * streamed in chunks of items, with the same bytes as encoding the whole list at once, so a list
+ * larger than the biggest string V8 can hold can still be sent, and at most a bounded amount of
+ * it waits in memory for a slow client; other formats are encoded whole.
+ */
+export async function writeList(
+  ctx: RequestContext,
+  envelope: Record<string, unknown>,
+  items: readonly unknown[],
+): Promise<void> {
+  if (ctx.output.format !== 'json') {
+    writeObject(ctx, 200, { ...envelope, items });
+    return;
+  }
+  setWarnings(ctx);
+  const { res } = ctx;
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  const head = JSON.stringify(envelope);
+  let chunk = `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"items":[`;
+  for (let i = 0; i < items.length; i++) {
+    chunk += (i > 0 ? ',' : '') + (JSON.stringify(items[i]) ?? 'null');
+    if (chunk.length >= listChunkChars) {
+      res.write(chunk);
+      chunk = '';
+      // a small list goes out in one go; a huge one waits for the client to keep up
+      if (res.writableLength >= listBufferChars) await drained(res);
+      if (res.destroyed) return;
+    }
+  }
+  res.end(`${chunk}]}`);
+}
+
+/** Waits until the response can take more data (or is gone). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+function setWarnings(ctx: RequestContext): void {
   if (ctx.warnings.length) {
     ctx.res.setHeader(
       'Warning',
       ctx.warnings.map((w) => `299 - ${JSON.stringify(w)}`),
     );
   }
-  ctx.res.writeHead(code, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' });
-  ctx.res.end(body);
 }
 
 export function writeError(res: ServerResponse, err: unknown): number {

@@ -3,7 +3,7 @@ import { badRequest } from '../../apimachinery/errors.js';
 import { apiVersionOf } from '../../registry/resource.js';
 import { filterFromQuery } from '../selectors.js';
 import { type IncludeObject, toTable } from '../table.js';
-import { type RequestContext, writeObject } from './context.js';
+import { type RequestContext, writeList, writeObject } from './context.js';
 
 export function includeObjectParam(q: URLSearchParams): IncludeObject {
   const v = q.get('includeObject') ?? 'Metadata';
@@ -74,10 +74,9 @@ export async function handleList(ctx: RequestContext): Promise<void> {
     );
     return;
   }
-  writeObject(ctx, 200, {
-    kind: `${ctx.resource.kind}List`,
-    apiVersion: apiVersionOf(ctx.resource),
-    metadata: listMeta,
-    items: list.items,
-  });
+  await writeList(
+    ctx,
+    { kind: `${ctx.resource.kind}List`, apiVersion: apiVersionOf(ctx.resource), metadata: listMeta },
+    list.items,
+  );
 }

@@ -22,6 +22,9 @@ export interface WatchTuning {
   defaultTimeoutMs: number;
 }
 
+/** Buffered watch output above this many characters is written without waiting for the turn to end. */
+const maxPendingChars = 256 * 1024;
+
 export const defaultWatchTuning: WatchTuning = { bookmarkIntervalMs: 30_000, defaultTimeoutMs: 30 * 60_000 };
 
 export async function handleWatch(
@@ -47,10 +50,27 @@ export async function handleWatch(
   let firstTable = true;
   let started = false;
 
-  const write = (type: string, object: unknown) => {
-    if (res.writableEnded) return;
-    res.write(JSON.stringify({ type, object }) + '\n');
+  // Lines written in one turn of the event loop go out as one chunk (one TLS record and
+  // syscall instead of one per event); a large backlog is written at once.
+  let pending = '';
+  let flushScheduled = false;
+  const flush = () => {
+    flushScheduled = false;
+    if (pending === '' || res.writableEnded) return;
+    const chunk = pending;
+    pending = '';
+    res.write(chunk);
   };
+  const writeLine = (line: string) => {
+    if (res.writableEnded) return;
+    pending += line;
+    if (pending.length >= maxPendingChars) flush();
+    else if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
+  };
+  const write = (type: string, object: unknown) => writeLine(JSON.stringify({ type, object }) + '\n');
   const start = () => {
     if (started) return;
     started = true;
@@ -84,7 +104,9 @@ export async function handleWatch(
   const onEvent = (e: ObjectEvent) => {
     start();
     lastRevision = Math.max(lastRevision, Number(e.object.metadata?.resourceVersion ?? 0));
-    write(e.type, render(e.object));
+    // the same text as JSON.stringify({ type, object }), with the object encoded once per write
+    if (!table && e.encoded) writeLine(`{"type":"${e.type}","object":${e.encoded()}}\n`);
+    else write(e.type, render(e.object));
   };
   const finish = () => {
     abort.abort();
@@ -92,6 +114,7 @@ export async function handleWatch(
     clearTimeout(timeout);
     if (!res.writableEnded) {
       start();
+      flush();
       res.end();
     }
   };
@@ -111,6 +134,7 @@ export async function handleWatch(
         ...(filter ? { filter } : {}),
         ...(fromRevision !== undefined ? { resourceVersion: fromRevision } : {}),
         signal: abort.signal,
+        readOnly: true, // objects are only rendered, never changed
         onError: (err) => {
           write('ERROR', (err instanceof StatusError ? err : internal(err.message)).status);
           finish();

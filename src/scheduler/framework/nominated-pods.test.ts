@@ -186,4 +186,14 @@ describe('Nominator', () => {
     n.delete(p);
     expect(names(n, 'n1')).toEqual([]);
   });
+
+  it('says whether any pod is nominated', () => {
+    const n = new Nominator();
+    expect(n.isEmpty()).toBe(true);
+    const p = pod('p', '1');
+    n.add(p, 'n1');
+    expect(n.isEmpty()).toBe(false);
+    n.add(p, '');
+    expect(n.isEmpty()).toBe(true);
+  });
 });

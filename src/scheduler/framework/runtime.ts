@@ -34,6 +34,8 @@ export interface PreFilterOutcome {
 /** Pods nominated to run on a node (the queue's nominator). */
 export interface PodNominator {
   nominatedPodsForNode(nodeName: string): readonly Pod[];
+  /** True when no pod is nominated anywhere (lets Filter skip the per-node lookup). */
+  isEmpty?(): boolean;
 }
 
 export interface FrameworkOptions {
@@ -230,7 +232,8 @@ export class Framework {
     pod: Pod,
     node: NodeInfo,
   ): { state: CycleState; node: NodeInfo } | { error: Status } | undefined {
-    const candidates = this.nominator?.nominatedPodsForNode(node.node.metadata?.name ?? '');
+    if (!this.nominator || this.nominator.isEmpty?.()) return undefined;
+    const candidates = this.nominator.nominatedPodsForNode(node.node.metadata?.name ?? '');
     if (!candidates?.length) return undefined;
     const uid = uidOf(pod);
     const nominated = candidates.filter((p) => priorityOf(p) >= priorityOf(pod) && uidOf(p) !== uid);

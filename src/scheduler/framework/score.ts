@@ -25,9 +25,15 @@ export function runScorePlugins(
   nodes: fw.NodeInfo[],
 ): { scores: NodePluginScores[]; status: fw.Status } {
   const names = nodes.map((n) => n.node.metadata?.name ?? '');
-  const totals: NodePluginScores[] = names.map((name) => ({ name, scores: [], totalScore: 0 }));
-  for (const pl of plugins) {
-    if (state.skipScorePlugins.has(pl.name)) continue;
+  const active = plugins.filter((pl) => !state.skipScorePlugins.has(pl.name));
+  // each node's list is sized up front (this runs for every candidate node of every pod)
+  const totals: NodePluginScores[] = names.map((name) => ({
+    name,
+    scores: new Array<PluginScore>(active.length),
+    totalScore: 0,
+  }));
+  for (let p = 0; p < active.length; p++) {
+    const pl = active[p] as fw.ScorePlugin;
     const list: fw.NodeScore[] = new Array<fw.NodeScore>(nodes.length);
     try {
       for (let i = 0; i < nodes.length; i++) {
@@ -57,7 +63,7 @@ export function runScorePlugins(
       }
       const total = totals[i];
       if (!total) continue;
-      total.scores.push({ plugin: pl.name, score: ns.score * weight });
+      total.scores[p] = { plugin: pl.name, score: ns.score * weight };
       total.totalScore += ns.score * weight;
     }
   }

@@ -58,6 +58,11 @@ export class Nominator {
     return this.nodeOf.get(uidOf(pod));
   }
 
+  /** True when no pod is nominated anywhere. */
+  isEmpty(): boolean {
+    return this.nodeOf.size === 0;
+  }
+
   nominatedPodsForNode(nodeName: string): readonly Pod[] {
     const pods = this.byNode.get(nodeName);
     return pods ? [...pods.values()] : none;

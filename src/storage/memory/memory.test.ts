@@ -33,4 +33,24 @@ describe('MemoryStore', () => {
     if (got) got.value = 'changed too';
     expect((await store.get('/a'))?.value).toBe('1');
   });
+
+  it('hands every watcher the same event, frozen so none can alter it', async () => {
+    const store = new MemoryStore();
+    const a = new EventRecorder();
+    const b = new EventRecorder();
+    await store.watch('/', 0, a.onEvent, a.options);
+    await store.watch('/', 0, b.onEvent, b.options);
+    const kv = await store.create('/a', '1');
+    await store.update('/a', '2', kv.modRevision);
+    const [created, updated] = await a.waitForEvents(2);
+    expect((await b.waitForEvents(2))[1]).toBe(updated);
+    expect(Object.isFrozen(created) && Object.isFrozen(created?.kv)).toBe(true);
+    expect(updated?.type === 'update' && Object.isFrozen(updated.prev)).toBe(true);
+    expect(() => {
+      if (updated) (updated.kv as { value: string }).value = 'changed';
+    }).toThrow(TypeError);
+    expect((await store.get('/a'))?.value).toBe('2');
+    a.stop();
+    b.stop();
+  });
 });

@@ -25,21 +25,50 @@ interface RangeParams {
   limit?: number;
 }
 
-/** The live-at-revision rows under a prefix, as a SQL fragment and its parameters. */
-function rangeFilter(prefix: string, after: string | undefined, rev: number): [string, RangeParams] {
+/** The keys under a prefix (after `after`) as a SQL condition on `alias.name`, and its parameters. */
+function keyRange(
+  alias: string,
+  prefix: string,
+  after: string | undefined,
+  rev: number,
+): [string, RangeParams] {
   const params: RangeParams = { prefix, rev };
-  let sql = 'k.name >= @prefix AND k.id <= @rev AND k.deleted = 0';
+  let sql = `${alias}.name >= @prefix`;
   const end = prefixEnd(prefix);
   if (end !== undefined) {
-    sql += ' AND k.name < @end';
+    sql += ` AND ${alias}.name < @end`;
     params.end = end;
   }
   if (after !== undefined) {
-    sql += ' AND k.name > @after';
+    sql += ` AND ${alias}.name > @after`;
     params.after = after;
   }
-  // the newest row of the key at `rev` (an index seek on (name, id))
-  sql += ' AND k.id = (SELECT MAX(n.id) FROM kv_log AS n WHERE n.name = k.name AND n.id <= @rev)';
+  return [sql, params];
+}
+
+/**
+ * The live-at-revision rows under a prefix, walked in key order: for each row of a key, an
+ * index seek checks it is the key's newest at `rev`. It stops as soon as a LIMIT is reached,
+ * which suits pages.
+ */
+function walkedRange(prefix: string, after: string | undefined, rev: number): [string, RangeParams] {
+  const [keys, params] = keyRange('k', prefix, after, rev);
+  const sql =
+    `SELECT k.* FROM kv_log AS k WHERE ${keys} AND k.id <= @rev AND k.deleted = 0` +
+    ' AND k.id = (SELECT MAX(n.id) FROM kv_log AS n WHERE n.name = k.name AND n.id <= @rev)';
+  return [sql, params];
+}
+
+/**
+ * The newest row id of each key under a prefix at `rev`, from the (name, id) index alone; the
+ * rows themselves are then read by id. Reads every key in the range: cheaper than
+ * `walkedRange` for whole lists and counts.
+ */
+function newestRows(prefix: string, after: string | undefined, rev: number): [string, RangeParams] {
+  const [keys, params] = keyRange('n', prefix, after, rev);
+  const sql =
+    `SELECT n.name AS name, MAX(n.id) AS id FROM kv_log AS n WHERE ${keys} AND n.id <= @rev` +
+    ' GROUP BY n.name';
   return [sql, params];
 }
 
@@ -98,22 +127,23 @@ export class LogQueries {
 
   /** Live keys under `prefix` at `rev`, in key order, after `after`, at most `limit` (0: all). */
   range(prefix: string, rev: number, after: string | undefined, limit: number): LogRow[] {
-    const [where, params] = rangeFilter(prefix, after, rev);
-    let sql = `SELECT k.* FROM kv_log AS k WHERE ${where} ORDER BY k.name`;
-    if (limit > 0) {
-      sql += ' LIMIT @limit';
-      params.limit = limit;
+    if (limit === 0) {
+      const [newest, params] = newestRows(prefix, after, rev);
+      const sql =
+        `SELECT k.* FROM (${newest}) AS m JOIN kv_log AS k ON k.id = m.id` +
+        ' WHERE k.deleted = 0 ORDER BY m.name';
+      return this.stmt(sql).all(params) as LogRow[];
     }
-    return this.stmt(sql).all(params) as LogRow[];
+    const [walked, params] = walkedRange(prefix, after, rev);
+    params.limit = limit;
+    return this.stmt(`${walked} ORDER BY k.name LIMIT @limit`).all(params) as LogRow[];
   }
 
   /** Number of live keys under `prefix` at `rev` that sort after `after`. */
   count(prefix: string, rev: number, after?: string): number {
-    const [where, params] = rangeFilter(prefix, after, rev);
-    const row = this.stmt(`SELECT COUNT(*) AS n FROM kv_log AS k WHERE ${where}`).get(params) as {
-      n: number;
-    };
-    return row.n;
+    const [newest, params] = newestRows(prefix, after, rev);
+    const sql = `SELECT COUNT(*) AS n FROM (${newest}) AS m JOIN kv_log AS k ON k.id = m.id WHERE k.deleted = 0`;
+    return (this.stmt(sql).get(params) as { n: number }).n;
   }
 
   /**

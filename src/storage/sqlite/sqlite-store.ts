@@ -35,13 +35,22 @@ export interface SqliteStoreOptions {
   logger?: { warn: (obj: object, msg: string) => void };
 }
 
+interface PendingWrite {
+  plan: () => { row: LogRow; event: WatchEvent };
+  resolve: (kv: KeyValue) => void;
+  reject: (err: Error) => void;
+}
+
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
 /** Revisions compacted per transaction, so a large compaction does not stall the event loop. */
 const COMPACT_BATCH = 1000;
 
 /**
  * The embedded default store: the kine-style log table in a local SQLite file. This process is
  * the only writer, so watches are the log read from the requested revision followed by the
- * events this process publishes as it commits. Every verb runs in one transaction.
+ * events this process publishes as it commits. Every verb runs in one transaction; the writes
+ * queued in one turn of the event loop share one (group commit), each still its own revision.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
@@ -49,6 +58,8 @@ export class SqliteStore implements Store {
   private readonly hub = new WatchHub();
   private readonly timer: NodeJS.Timeout | undefined;
   private compacting: Promise<void> = Promise.resolve();
+  /** Writes waiting for the next group commit (see `write`). */
+  private pending: PendingWrite[] = [];
   private closed = false;
 
   constructor(private readonly options: SqliteStoreOptions) {
@@ -155,6 +166,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.flush(); // writes already accepted are committed before the database closes
     this.closed = true;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.hub.closeAll(new Error('store closed'));
@@ -214,23 +226,55 @@ export class SqliteStore implements Store {
     };
   }
 
-  /** Appends the row built by `plan` in its own transaction, then publishes its event. */
+  /**
+   * Queues the write `plan` builds; every write queued during one turn of the event loop is
+   * committed in one transaction (group commit: one WAL sync for all of them), then their events
+   * are published in revision order and their promises settle. Each plan runs inside that
+   * transaction after the ones queued before it, so it sees their rows (revisions, conflicts).
+   */
   private write(plan: () => { row: LogRow; event: WatchEvent }): Promise<KeyValue> {
     try {
       this.checkOpen();
-      const { row, event } = this.db
-        .transaction(() => {
-          const planned = plan();
-          this.q.append(planned.row);
-          return planned;
-        })
-        .immediate();
-      this.hub.publish(event);
-      return Promise.resolve(rowToKv(row));
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
+    return new Promise<KeyValue>((resolve, reject) => {
+      this.pending.push({ plan, resolve, reject });
+      if (this.pending.length === 1) setImmediate(this.flush);
+    });
   }
+
+  /** Commits the queued writes (see `write`). */
+  private readonly flush = (): void => {
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    const done: { write: PendingWrite; row: LogRow; event: WatchEvent }[] = [];
+    const failed: { write: PendingWrite; err: unknown }[] = [];
+    try {
+      this.checkOpen();
+      this.db
+        .transaction(() => {
+          for (const write of batch) {
+            try {
+              const { row, event } = write.plan();
+              this.q.append(row); // one statement: it fails whole, leaving nothing behind
+              done.push({ write, row, event });
+            } catch (err) {
+              failed.push({ write, err });
+            }
+          }
+        })
+        .immediate();
+    } catch (err) {
+      // the transaction itself failed (BEGIN/COMMIT): nothing of the batch was written
+      for (const write of batch) write.reject(asError(err));
+      return;
+    }
+    for (const { event } of done) this.hub.publish(event);
+    for (const { write, row } of done) write.resolve(rowToKv(row));
+    for (const { write, err } of failed) write.reject(asError(err));
+  };
 
   private checkOpen(): void {
     if (this.closed) throw new Error('store closed');

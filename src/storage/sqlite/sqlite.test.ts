@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runStorageConformance } from '../testing/conformance.js';
+import { KeyExistsError, RevisionConflictError } from '../interface.js';
 import { EventRecorder } from '../testing/event-recorder.js';
 import { SqliteStore } from './sqlite-store.js';
 
@@ -82,6 +83,46 @@ describe('SqliteStore', () => {
       { type: 'delete', kv: del, prev: a2 },
     ]);
     rec.stop();
+  });
+
+  it('commits the writes of one turn together, each with its own revision and outcome', async () => {
+    const store = open();
+    const a = await store.create('/registry/a', 'a1');
+    const rec = new EventRecorder();
+    await store.watch('/registry/', a.modRevision, rec.onEvent, rec.options);
+    const results = await Promise.allSettled([
+      store.create('/registry/b', 'b1'),
+      store.update('/registry/a', 'a2', a.modRevision),
+      store.update('/registry/a', 'a3', a.modRevision), // sees the update queued before it
+      store.create('/registry/b', 'b2'),
+      store.delete('/registry/a'),
+    ]);
+    const [b, a2, stale, dup, del] = results;
+    expect(b).toMatchObject({ status: 'fulfilled', value: { modRevision: a.modRevision + 1 } });
+    expect(a2).toMatchObject({ status: 'fulfilled', value: { value: 'a2', modRevision: a.modRevision + 2 } });
+    expect(stale).toMatchObject({ status: 'rejected', reason: expect.any(RevisionConflictError) });
+    expect(dup).toMatchObject({ status: 'rejected', reason: expect.any(KeyExistsError) });
+    expect(del).toMatchObject({
+      status: 'fulfilled',
+      value: { value: 'a2', modRevision: a.modRevision + 3 },
+    });
+    expect(await store.currentRevision()).toBe(a.modRevision + 3);
+    expect((await rec.waitForEvents(3)).map((e) => `${e.type} ${e.kv.key} ${e.kv.modRevision}`)).toEqual([
+      `create /registry/b ${a.modRevision + 1}`,
+      `update /registry/a ${a.modRevision + 2}`,
+      `delete /registry/a ${a.modRevision + 3}`,
+    ]);
+    rec.stop();
+  });
+
+  it('commits writes still queued when it closes', async () => {
+    const first = open();
+    const written = first.create('/registry/a', 'a1');
+    await first.close();
+    const kv = await written;
+    const second = open();
+    expect(await second.get('/registry/a')).toEqual(kv);
+    await expect(first.create('/registry/b', 'b1')).rejects.toThrow(/closed/);
   });
 
   it('works in memory', async () => {

@@ -5,7 +5,7 @@
  */
 import type { Binding, Pod } from 'kubernetes-types/core/v1.js';
 import { conflict, invalid } from '../../../apimachinery/errors.js';
-import { deepCopy } from '../../../apis/meta/equality.js';
+import { copyJson } from '../../../apiserver/generic-registry/copy.js';
 import { validatePodBinding } from '../../../apis/core/validation/pod-update.js';
 import type { Mutable } from '../../resource.js';
 import { updatePodCondition } from './conditions.js';
@@ -41,7 +41,7 @@ export function bindPod(pod: Pod, binding: Binding, now: Date = new Date()): Pod
   if (pod.spec?.schedulingGates?.length) {
     throw conflict(bindingResource, name, `pod ${name} has non-empty .spec.schedulingGates`);
   }
-  const bound = deepCopy(pod) as Mutable<Pod>;
+  const bound = copyJson(pod) as Mutable<Pod>;
   const spec = (bound.spec ??= { containers: [] });
   spec.nodeName = binding.target.name;
   const meta = (bound.metadata ??= {});

@@ -12,7 +12,7 @@ import {
   validatePodStatusUpdate,
   validatePodUpdate,
 } from '../../../apis/core/validation/pod-update.js';
-import { deepCopy } from '../../../apis/meta/equality.js';
+import { copyJson } from '../../../apiserver/generic-registry/copy.js';
 import type { FieldError } from '../../../apimachinery/validation/field.js';
 import { podTable } from '../../../printers/pod.js';
 import type { Mutable, MutableObjectMeta, ResourceType, Strategy } from '../../resource.js';
@@ -101,14 +101,14 @@ export const podStrategy: Strategy<Pod> = {
  * comes from the stored pod.
  */
 export function prepareForEphemeralContainersUpdate(pod: Pod, old: Pod): Pod {
-  const next = deepCopy(old) as MutablePod;
+  const next = copyJson(old) as MutablePod;
   const meta: MutableObjectMeta = (next.metadata ??= {});
   meta.name = pod.metadata?.name;
   meta.namespace = pod.metadata?.namespace;
   meta.resourceVersion = pod.metadata?.resourceVersion;
   meta.uid = pod.metadata?.uid;
   const spec = (next.spec ??= { containers: [] });
-  if (pod.spec?.ephemeralContainers) spec.ephemeralContainers = deepCopy(pod.spec.ephemeralContainers);
+  if (pod.spec?.ephemeralContainers) spec.ephemeralContainers = copyJson(pod.spec.ephemeralContainers);
   else delete spec.ephemeralContainers;
   return next;
 }

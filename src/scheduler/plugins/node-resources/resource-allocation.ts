@@ -82,8 +82,9 @@ export function resourceAllocationScore(
   scorer: Scorer,
 ): number {
   const n = resources.length;
-  const requested: number[] = [];
-  const allocatable: number[] = [];
+  // sized up front: growing an empty array would allocate room for 17 numbers per call
+  const requested = new Array<number>(n);
+  const allocatable = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const r = resources[i];
     if (r)
@@ -182,18 +183,21 @@ export function requestedToCapacityRatioScorer(
   };
 }
 
+/** requested/allocatable of resource `i`, capped at 1. */
+const fractionAt = (requested: readonly number[], allocatable: readonly number[], i: number): number =>
+  Math.min((requested[i] ?? 0) / (allocatable[i] ?? 0), 1);
+
 /** BalancedAllocation: (1 − std of the requested fractions, each capped at 1) · 100, truncated. */
 export const balancedResourceScorer: Scorer = (requested, allocatable) => {
-  // the fractions (requested/allocatable, capped at 1) of the scored resources, computed as
-  // they are used rather than collected: this runs for every node and pod
-  const fraction = (i: number): number => Math.min((requested[i] ?? 0) / (allocatable[i] ?? 0), 1);
+  // the fractions of the scored resources are computed as they are used rather than collected:
+  // this runs for every node and pod
   let count = 0;
   let first = 0;
   let second = 0;
   let sum = 0;
   for (let i = 0; i < requested.length; i++) {
     if ((allocatable[i] ?? 0) === 0) continue;
-    const f = fraction(i);
+    const f = fractionAt(requested, allocatable, i);
     if (count === 0) first = f;
     else if (count === 1) second = f;
     sum += f;
@@ -206,7 +210,7 @@ export const balancedResourceScorer: Scorer = (requested, allocatable) => {
     const mean = sum / count;
     let squares = 0;
     for (let i = 0; i < requested.length; i++) {
-      if ((allocatable[i] ?? 0) !== 0) squares += (fraction(i) - mean) ** 2;
+      if ((allocatable[i] ?? 0) !== 0) squares += (fractionAt(requested, allocatable, i) - mean) ** 2;
     }
     std = Math.sqrt(squares / count);
   }
