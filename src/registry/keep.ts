@@ -3,7 +3,7 @@
  * `new.Status = old.Status` — absent in the stored object means absent in the result (never a
  * key holding `undefined`, which would make an unchanged object look changed).
  */
-import { copyJson } from '../apiserver/generic-registry/copy.js';
+import { copyJson } from '../apimachinery/json-copy.js';
 
 export function keepField<T extends object>(target: T, source: T, key: keyof T & string): void {
   const t = target as Record<string, unknown>;

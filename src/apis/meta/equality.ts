@@ -3,6 +3,7 @@
  * a field that is absent equals one holding its zero value (`''`, `0`, `false`, `[]`, `{}`, `null`),
  * as it does after Go decodes JSON into a non-pointer field.
  */
+import { copyJson } from '../../apimachinery/json-copy.js';
 
 const isEmpty = (v: unknown): boolean =>
   v === undefined ||
@@ -63,5 +64,5 @@ export function describeDifferences(oldValue: unknown, newValue: unknown, path =
 
 /** A deep copy of a JSON-shaped value. */
 export function deepCopy<T>(v: T): T {
-  return v === undefined ? v : (structuredClone(v) as T);
+  return copyJson(v);
 }

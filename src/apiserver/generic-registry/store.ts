@@ -29,7 +29,7 @@ import {
   type WatchEvent,
 } from '../../storage/interface.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
-import { copyJson, jsonEqual } from './copy.js';
+import { copyJson, jsonEqual } from '../../apimachinery/json-copy.js';
 import { collectionPrefix, objectKey } from './keys.js';
 import { generateName, newUID } from './names.js';
 

@@ -5,7 +5,7 @@
  */
 import type { Binding, Pod } from 'kubernetes-types/core/v1.js';
 import { conflict, invalid } from '../../../apimachinery/errors.js';
-import { copyJson } from '../../../apiserver/generic-registry/copy.js';
+import { copyJson } from '../../../apimachinery/json-copy.js';
 import { validatePodBinding } from '../../../apis/core/validation/pod-update.js';
 import type { Mutable } from '../../resource.js';
 import { updatePodCondition } from './conditions.js';

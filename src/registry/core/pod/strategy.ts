@@ -12,7 +12,7 @@ import {
   validatePodStatusUpdate,
   validatePodUpdate,
 } from '../../../apis/core/validation/pod-update.js';
-import { copyJson } from '../../../apiserver/generic-registry/copy.js';
+import { copyJson } from '../../../apimachinery/json-copy.js';
 import type { FieldError } from '../../../apimachinery/validation/field.js';
 import { podTable } from '../../../printers/pod.js';
 import type { Mutable, MutableObjectMeta, ResourceType, Strategy } from '../../resource.js';

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { copyJson, jsonEqual } from './copy.js';
+import { copyJson, jsonEqual } from './json-copy.js';
 
 const pod = {
   apiVersion: 'v1',
