@@ -2,7 +2,7 @@ import type { Event } from 'kubernetes-types/core/v1.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { referenceTo } from '../client/record/event-recorder.js';
 import { describeEventSink } from '../client/record/testing/sink-cases.js';
-import { newTestApi, silentLogger } from '../controllers/replicaset/testing/cluster.js';
+import { newTestApi, silentLogger } from '../controllers/testing/cluster.js';
 import { FakeClock } from '../scheduler/testing/fake-clock.js';
 import type { Api } from './api.js';
 import { apiEventSink, newControllerRecorder } from './event-sink.js';

@@ -8,20 +8,21 @@
  * the pods through the API, stops the agent, then kills by pid whatever still mentions its data
  * dir (containerd, shims), unmounts what is mounted under it and deletes the bridge.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../src/kubelet/containerd/processes.js';
-import { type CairnServer, cairnBin, processesMentioning, run, startCairn } from './harness.js';
+import { type CairnServer, nodeJoinFiles, run, startCairn } from './harness.js';
+import { type AgentProcess, spawnAgent } from './support/agent-process.js';
+import { cleanUpNodeDir } from './support/cleanup.js';
+import { freePort } from './support/free-port.js';
+import { isRoot } from './support/guards.js';
+import { waiter } from './support/wait.js';
 
-const isRoot = process.getuid?.() === 0;
 const suffix = randomBytes(2).toString('hex');
 const bridge = `cairn-ar-${suffix}`;
 const octet = 100 + (parseInt(suffix, 16) % 100);
@@ -32,42 +33,29 @@ let server: CairnServer;
 let serverDir = '';
 let serverPort = 0;
 let agentDir = '';
-let agent: ChildProcess | undefined;
-let agentLog = '';
+let agent: AgentProcess | undefined;
+/** What the agent processes stopped so far wrote. */
+let stoppedAgentsLog = '';
+/** What every agent process of this file wrote, in order. */
+const agentLog = () => stoppedAgentsLog + (agent?.log() ?? '');
+
+const waitFor = waiter({ details: () => `--- agent ---\n${agentLog()}` });
 
 /** Starts `cairn agent` on the agent data dir; resolves once its node is Ready. */
 async function startAgent(): Promise<void> {
-  const child = spawn(
-    process.execPath,
-    [
-      cairnBin,
-      'agent',
-      '--server',
-      server.url,
-      '--token-file',
-      join(server.dataDir, 'server', 'node-token'),
-      '--ca-cert',
-      join(server.dataDir, 'server', 'tls', 'ca.crt'),
-      '--data-dir',
-      agentDir,
-      '--node-name',
-      nodeName,
-      '--pod-cidr',
-      podCIDR,
-      '--cni-bridge',
-      bridge,
-      '--log-level',
-      'warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout?.on('data', (d: Buffer) => (agentLog += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (agentLog += d.toString()));
-  agent = child;
+  const started = spawnAgent({
+    server: server.url,
+    ...nodeJoinFiles(server.dataDir),
+    dataDir: agentDir,
+    nodeName,
+    podCIDR,
+    bridge,
+  });
+  agent = started;
   await waitFor(
     'the node Ready',
     async () => {
-      if (child.exitCode !== null) throw new Error(`cairn agent exited (${child.exitCode}):\n${agentLog}`);
+      started.assertRunning();
       const r = await server.kubectl(['get', 'node', nodeName, '-o', 'jsonpath={.status.conditions}']);
       return r.code === 0 && /"type":"Ready","status":"True"|"status":"True","type":"Ready"/.test(r.stdout)
         ? true
@@ -78,26 +66,14 @@ async function startAgent(): Promise<void> {
 }
 
 async function stopAgent(): Promise<void> {
-  const child = agent;
+  const stopping = agent;
   agent = undefined;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  process.kill(child.pid ?? 0, 'SIGTERM');
-  await exited;
+  if (!stopping) return;
+  await stopping.stop();
+  stoppedAgentsLog += stopping.log();
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n--- agent ---\n${agentLog}`);
-    await sleep(250);
-  }
-}
-
-const getPod = async (name: string): Promise<Pod> =>
-  JSON.parse(await server.k(['get', 'pod', name, '-o', 'json'])) as Pod;
+const getPod = (name: string): Promise<Pod> => server.json<Pod>(['get', 'pod', name]);
 const ready = (p: Pod) => p.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
 /** What must not change across a restart: phase, readiness, container IDs, restart counts, IP. */
 const fingerprint = (p: Pod) => ({
@@ -112,16 +88,6 @@ const fingerprint = (p: Pod) => ({
     startedAt: c.state?.running?.startedAt,
   })),
 });
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-
 const containerdPid = async () =>
   Number((await readFile(join(agentDir, 'containerd', 'containerd.pid'), 'utf8')).trim());
 
@@ -179,20 +145,7 @@ afterAll(async () => {
       await stopAgent();
     }
   } finally {
-    for (const pid of await processesMentioning(agentDir)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone meanwhile
-      }
-    }
-    const mounts = (await run('/bin/cat', ['/proc/self/mounts'])).stdout
-      .split('\n')
-      .map((l) => l.split(' ')[1] ?? '')
-      .filter((m) => m.startsWith(agentDir + '/'))
-      .sort((a, b) => b.length - a.length);
-    for (const m of mounts) await run('umount', ['-l', m]);
-    if (existsSync(`/sys/class/net/${bridge}`)) await run('ip', ['link', 'delete', bridge]);
+    await cleanUpNodeDir(agentDir, bridge);
     await rm(agentDir, { recursive: true, force: true });
     await server?.stop();
     await rm(serverDir, { recursive: true, force: true });
@@ -249,7 +202,7 @@ describe.skipIf(!isRoot)('agent and containerd restarts under running pods', () 
     ]);
     const fresh = await settled('fresh');
     expect(fresh.status?.podIP).toMatch(new RegExp(`^10\\.245\\.${octet}\\.\\d+$`));
-    expect(agentLog).toMatch(/containerd died; started it again/);
+    expect(agentLog()).toMatch(/containerd died; started it again/);
   }, 180_000);
 
   it('a pod deleted while the agent is away is stopped when it returns, and one bound meanwhile starts', async () => {

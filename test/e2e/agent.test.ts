@@ -17,16 +17,15 @@ import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import type { Event, Node, Pod } from 'kubernetes-types/core/v1.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteRuntime } from '../../src/kubelet/cri/remote-runtime.js';
-import { type CairnUp, processesMentioning, repoRoot, startCairnUp } from './harness.js';
+import { type CairnUp, processesMentioning, startCairnUp } from './harness.js';
+import { hasPodLifecycle, isRoot } from './support/guards.js';
+import { waitFor } from './support/wait.js';
 
-const isRoot = process.getuid?.() === 0;
 // this run's own bridge and subnet: a `cairn up` on this machine (cairn0, 10.244.0.0/24) is left alone
 const suffix = randomBytes(2).toString('hex');
 const bridge = `cairn-up-${suffix}`;
 const octet = 100 + (parseInt(suffix, 16) % 100);
 const podCIDR = `10.246.${octet}.0/24`;
-/** The pod lifecycle is written beside the bring-up; its cases run once it is built in. */
-const hasPodLifecycle = existsSync(join(repoRoot, 'dist/src/kubelet/pod-workers/index.js'));
 
 let up: CairnUp;
 let dataDir = '';
@@ -44,18 +43,6 @@ afterAll(async () => {
   expect(existsSync(`/sys/class/net/${bridge}`)).toBe(false);
   expect(existsSync(dataDir)).toBe(false);
 }, 60_000);
-
-const getJson = async <T>(args: string[]): Promise<T> => JSON.parse(await up.k([...args, '-o', 'json'])) as T;
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 describe.skipIf(!isRoot)('cairn up: the node', () => {
   it('kubectl get nodes shows the node Ready with upstream columns', async () => {
@@ -89,7 +76,7 @@ describe.skipIf(!isRoot)('cairn up: the node', () => {
   });
 
   it('reports capacity, allocatable, pod CIDR, nodeInfo and conditions', async () => {
-    const node = await getJson<Node>(['get', 'node', 'e2e-node']);
+    const node = await up.json<Node>(['get', 'node', 'e2e-node']);
     expect(node.spec).toMatchObject({ podCIDR, podCIDRs: [podCIDR] });
     expect(node.metadata?.labels).toMatchObject({
       'kubernetes.io/hostname': expect.any(String),
@@ -125,13 +112,13 @@ describe.skipIf(!isRoot)('cairn up: the node', () => {
     const out = await up.k(['get', 'lease', '-n', 'kube-node-lease']);
     expect(out).toMatch(/^NAME\s+HOLDER\s+AGE/);
     expect(out).toMatch(/\ne2e-node\s+e2e-node\s+\d+s/);
-    const first = await getJson<Lease>(['get', 'lease', '-n', 'kube-node-lease', 'e2e-node']);
+    const first = await up.json<Lease>(['get', 'lease', '-n', 'kube-node-lease', 'e2e-node']);
     expect(first.spec?.leaseDurationSeconds).toBe(40);
     expect(first.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'Node', name: 'e2e-node' });
     const renewed = await waitFor(
       'the lease to be renewed',
       async () => {
-        const l = await getJson<Lease>(['get', 'lease', '-n', 'kube-node-lease', 'e2e-node']);
+        const l = await up.json<Lease>(['get', 'lease', '-n', 'kube-node-lease', 'e2e-node']);
         return l.spec?.renewTime !== first.spec?.renewTime ? l : undefined;
       },
       15_000,
@@ -143,7 +130,7 @@ describe.skipIf(!isRoot)('cairn up: the node', () => {
 });
 
 describe.skipIf(!isRoot || !hasPodLifecycle)('cairn up: pods on containerd', () => {
-  const phase = async (name: string) => (await getJson<Pod>(['get', 'pod', name])).status?.phase;
+  const phase = async (name: string) => (await up.json<Pod>(['get', 'pod', name])).status?.phase;
 
   it('kubectl run --restart=Never of a command that exits 0 reaches Succeeded / Completed', async () => {
     await up.k([
@@ -174,7 +161,7 @@ describe.skipIf(!isRoot || !hasPodLifecycle)('cairn up: pods on containerd', () 
       '3600',
     ]);
     const pod = await waitFor('pod sleeper to run', async () => {
-      const p = await getJson<Pod>(['get', 'pod', 'sleeper']);
+      const p = await up.json<Pod>(['get', 'pod', 'sleeper']);
       return p.status?.phase === 'Running' ? p : undefined;
     });
     expect(pod.spec?.nodeName).toBe('e2e-node');
@@ -207,7 +194,7 @@ describe.skipIf(!isRoot || !hasPodLifecycle)('cairn up: pods on containerd', () 
     await waitFor('pod ev to run', async () => ((await phase('ev')) === 'Running' ? true : undefined));
     type EventList = { items: Event[] };
     const events = async () =>
-      (await getJson<EventList>(['get', 'events', '--field-selector', 'involvedObject.name=ev'])).items;
+      (await up.json<EventList>(['get', 'events', '--field-selector', 'involvedObject.name=ev'])).items;
     const started = await waitFor('the Started event', async () => {
       const list = await events();
       return list.some((e) => e.reason === 'Started') ? list : undefined;
@@ -256,7 +243,7 @@ describe.skipIf(!isRoot || !hasPodLifecycle)('cairn up: pods on containerd', () 
     });
     const condition = (p: Pod, type: string) => p.status?.conditions?.find((c) => c.type === type);
     const running = await waitFor('pod gated to run', async () => {
-      const p = await getJson<Pod>(['get', 'pod', 'gated']);
+      const p = await up.json<Pod>(['get', 'pod', 'gated']);
       return p.status?.phase === 'Running' && condition(p, 'ContainersReady')?.status === 'True'
         ? p
         : undefined;
@@ -265,7 +252,7 @@ describe.skipIf(!isRoot || !hasPodLifecycle)('cairn up: pods on containerd', () 
     expect(await up.k(['get', 'pod', 'gated', '-o', 'wide'])).toMatch(/\ngated\s+1\/1\s+Running.*\s0\/1\s*$/);
     // still held a few syncs later
     await sleep(2000);
-    expect(condition(await getJson<Pod>(['get', 'pod', 'gated']), 'Ready')?.status).toBe('False');
+    expect(condition(await up.json<Pod>(['get', 'pod', 'gated']), 'Ready')?.status).toBe('False');
 
     await up.k([
       'patch',
@@ -279,7 +266,7 @@ describe.skipIf(!isRoot || !hasPodLifecycle)('cairn up: pods on containerd', () 
       ]),
     ]);
     const ready = await waitFor('pod gated Ready', async () => {
-      const p = await getJson<Pod>(['get', 'pod', 'gated']);
+      const p = await up.json<Pod>(['get', 'pod', 'gated']);
       return condition(p, 'Ready')?.status === 'True' ? p : undefined;
     });
     expect(condition(ready, 'example.com/feature-1')?.status).toBe('True');
@@ -332,7 +319,7 @@ describe.skipIf(!isRoot || !hasPodLifecycle)('cairn up: pods on containerd', () 
       async () => {
         const row = (await up.k(['get', 'pod', 'inits', '--no-headers'])).trim().split(/\s+/);
         if (row[2]) seen.add(row[2]);
-        const p = await getJson<Pod>(['get', 'pod', 'inits']);
+        const p = await up.json<Pod>(['get', 'pod', 'inits']);
         return p.status?.phase === 'Running' ? p : undefined;
       },
       90_000,
@@ -350,7 +337,7 @@ describe.skipIf(!isRoot || !hasPodLifecycle)('cairn up: pods on containerd', () 
     expect(await up.k(['logs', 'inits', '-c', 'app'])).toBe('flaky\nflaky\nflaky\nsecond\n');
     // the same event again raises its count (PATCH): three starts of the init container, one Event each
     const events = (
-      await getJson<{ items: Event[] }>(['get', 'events', '--field-selector', 'involvedObject.name=inits'])
+      await up.json<{ items: Event[] }>(['get', 'events', '--field-selector', 'involvedObject.name=inits'])
     ).items.filter((e) => e.involvedObject.fieldPath === 'spec.initContainers{flaky}');
     const started = events.filter((e) => e.reason === 'Started');
     expect(started).toHaveLength(1);

@@ -12,80 +12,33 @@
  *      `node.kubernetes.io/unreachable` (kubectl shows them `Unknown`), and the ReplicaSet
  *      replaces them on the other nodes.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CairnServer, cairnBin, kubectlPath, startCairn } from './harness.js';
+import { type CairnServer, kubectlPath, startCairn } from './harness.js';
+import { stopProcess } from './support/process.js';
+import { type SimProcess, startSim } from './support/sim-process.js';
 
 let c: CairnServer;
-const sims = new Map<string, ChildProcess>();
-
-/** Starts one simulated node named `<prefix>…`; resolves once it is registered. */
-async function startSim(prefix: string): Promise<void> {
-  const child = spawn(
-    process.execPath,
-    [
-      cairnBin,
-      'sim',
-      '--server',
-      c.url,
-      '--token-file',
-      join(c.dataDir, 'server', 'node-token'),
-      '--ca-cert',
-      join(c.dataDir, 'server', 'tls', 'ca.crt'),
-      '--nodes',
-      '1',
-      '--node-prefix',
-      prefix,
-      '--pod-profile',
-      'fast',
-      '--log-level',
-      'warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  sims.set(prefix, child);
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`cairn sim ${prefix} not ready:\n${stderr}`)), 60_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('cairn sim: 1 nodes ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`cairn sim ${prefix} exited with ${code}:\n${stderr}`));
-    });
-  });
-}
-
-async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  process.kill(child.pid ?? 0, signal);
-  await exited;
-}
+const sims = new Map<string, SimProcess>();
 
 beforeAll(async () => {
   c = await startCairn({ args: ['--node-monitor-grace-period', '8s'] });
-  for (const prefix of ['a-', 'b-', 'c-']) await startSim(prefix);
+  // one simulated node per process, named `<prefix>…`, so that one node's agent can be stopped alone
+  for (const prefix of ['a-', 'b-', 'c-']) {
+    const args = ['--node-prefix', prefix, '--pod-profile', 'fast'];
+    sims.set(prefix, await startSim(c, { nodes: 1, args }));
+  }
 }, 120_000);
 
 afterAll(async () => {
-  for (const child of sims.values()) await stopProcess(child, 'SIGKILL');
+  for (const sim of sims.values()) await sim.stop('SIGKILL');
   await c?.stop();
 });
 
-const json = async <T>(args: string[]): Promise<T> => JSON.parse(await c.k([...args, '-o', 'json'])) as T;
 const podsOf = async (selector: string) =>
-  (await json<{ items: Pod[] }>(['get', 'pods', '-l', selector])).items;
+  (await c.json<{ items: Pod[] }>(['get', 'pods', '-l', selector])).items;
 const isReady = (p: Pod) =>
   p.status?.conditions?.some((x) => x.type === 'Ready' && x.status === 'True') ?? false;
 const live = (pods: Pod[]) => pods.filter((p) => !p.metadata?.deletionTimestamp);
@@ -93,7 +46,7 @@ const nodeReady = (n: Node) => n.status?.conditions?.find((x) => x.type === 'Rea
 
 /** The nodes by prefix: `a-` → its node's name. */
 async function nodeNames(): Promise<Map<string, string>> {
-  const names = (await json<{ items: Node[] }>(['get', 'nodes'])).items.map((n) => n.metadata?.name ?? '');
+  const names = (await c.json<{ items: Node[] }>(['get', 'nodes'])).items.map((n) => n.metadata?.name ?? '');
   return new Map(['a-', 'b-', 'c-'].map((p) => [p, names.find((n) => n.startsWith(p)) ?? '']));
 }
 
@@ -165,7 +118,7 @@ describe('disruptions across nodes', () => {
   it('drains a node one pod at a time without breaking a minAvailable 5 budget', async () => {
     const nodes = await nodeNames();
     await expect
-      .poll(async () => (await json<{ items: Node[] }>(['get', 'nodes'])).items.map(nodeReady), {
+      .poll(async () => (await c.json<{ items: Node[] }>(['get', 'nodes'])).items.map(nodeReady), {
         timeout: 30_000,
       })
       .toEqual(['True', 'True', 'True']);
@@ -173,9 +126,12 @@ describe('disruptions across nodes', () => {
     await c.k(['create', 'pdb', 'web', '--selector=app=web', '--min-available=5']);
     await c.k(['rollout', 'status', 'deployment/web', '--timeout=90s']);
     await expect
-      .poll(async () => (await json<PodDisruptionBudget>(['get', 'pdb', 'web'])).status?.disruptionsAllowed, {
-        timeout: 30_000,
-      })
+      .poll(
+        async () => (await c.json<PodDisruptionBudget>(['get', 'pdb', 'web'])).status?.disruptionsAllowed,
+        {
+          timeout: 30_000,
+        },
+      )
       .toBe(1);
     const pods = live(await podsOf('app=web'));
     const perNode = new Map<string, number>();
@@ -205,7 +161,7 @@ describe('disruptions across nodes', () => {
     expect(watcher.min()).toBeGreaterThanOrEqual(5);
     const after = live(await podsOf('app=web'));
     expect(after.filter((p) => p.spec?.nodeName === drained)).toEqual([]);
-    const pdb = await json<PodDisruptionBudget>(['get', 'pdb', 'web']);
+    const pdb = await c.json<PodDisruptionBudget>(['get', 'pdb', 'web']);
     expect(pdb.status?.currentHealthy).toBe(6);
   }, 240_000);
 
@@ -226,12 +182,12 @@ describe('disruptions across nodes', () => {
     const prefix = [...nodes].find(([, n]) => n === target)?.[0] ?? '';
     const sim = sims.get(prefix);
     if (!sim) throw new Error(`no sim for ${target}`);
-    await stopProcess(sim, 'SIGKILL');
+    await sim.stop('SIGKILL');
 
     await expect
-      .poll(async () => nodeReady(await json<Node>(['get', 'node', target])), { timeout: 40_000 })
+      .poll(async () => nodeReady(await c.json<Node>(['get', 'node', target])), { timeout: 40_000 })
       .toBe('Unknown');
-    const taints = (await json<Node>(['get', 'node', target])).spec?.taints?.map(
+    const taints = (await c.json<Node>(['get', 'node', target])).spec?.taints?.map(
       (t) => `${t.key}:${t.effect}`,
     );
     expect(taints).toContain('node.kubernetes.io/unreachable:NoExecute');
@@ -248,7 +204,7 @@ describe('disruptions across nodes', () => {
       )
       .toEqual([true, true]);
     for (const n of originalNames) {
-      const p = await json<Pod>(['get', 'pod', n]);
+      const p = await c.json<Pod>(['get', 'pod', n]);
       expect(p.status?.conditions?.find((x) => x.type === 'Ready')?.status).toBe('False');
       expect(p.status?.reason).toBe('NodeLost');
     }

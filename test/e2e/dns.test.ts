@@ -5,15 +5,13 @@
  * completes — NXDOMAIN before, the ClusterIP after, resolved from inside a pod.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CairnUp, repoRoot, startCairnUp } from './harness.js';
+import { type CairnUp, startCairnUp } from './harness.js';
+import { hasPodLifecycle, isRoot } from './support/guards.js';
+import { waiter } from './support/wait.js';
 
-const isRoot = process.getuid?.() === 0;
-const hasPodLifecycle = existsSync(join(repoRoot, 'dist/src/kubelet/pod-workers/index.js'));
 const suffix = randomBytes(2).toString('hex');
 const bridge = `cairn-dns-${suffix}`;
 const octet = 100 + (parseInt(suffix, 16) % 100);
@@ -31,18 +29,9 @@ afterAll(async () => {
   await up?.stop();
 }, 60_000);
 
-const getPod = async (name: string): Promise<Pod> =>
-  JSON.parse(await up.k(['get', 'pod', name, '-o', 'json'])) as Pod;
+const getPod = (name: string): Promise<Pod> => up.json<Pod>(['get', 'pod', name]);
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
+const waitFor = waiter({ timeoutMs: 40_000 });
 
 describe.skipIf(!isRoot || !hasPodLifecycle)('cluster DNS', () => {
   it("a ClusterFirst pod's resolv.conf names the node's DNS with the search list and ndots:5", async () => {

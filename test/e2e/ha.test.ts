@@ -8,13 +8,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import type { ConfigMap } from 'kubernetes-types/core/v1.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Informer } from '../../src/client/index.js';
 import { type EtcdProcess, startEtcdCluster } from '../../src/storage/etcd/testing/etcd-process.js';
 import { type CairnServer, startCairn } from './harness.js';
+import { waiter } from './support/wait.js';
 
 const prefix = `/ha-${randomBytes(3).toString('hex')}`;
 let etcd: EtcdProcess[] = [];
@@ -35,19 +35,10 @@ afterAll(async () => {
 
 const identityOf = (s: CairnServer) => /leader election identity: (\S+)/.exec(s.output())?.[1];
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
+const until = waiter({ ignoreErrors: true });
 
 const holder = async (s: CairnServer, lease: string) =>
-  (JSON.parse(await s.k(['get', 'lease', '-n', 'kube-system', lease, '-o', 'json'])) as Lease).spec
-    ?.holderIdentity;
+  (await s.json<Lease>(['get', 'lease', '-n', 'kube-system', lease])).spec?.holderIdentity;
 
 /** A schedulable fake Node (no agent): Ready, with room for pods. */
 const node = (name: string) => ({

@@ -3,13 +3,17 @@
  * with a free port and a temporary data dir, and runs the real kubectl against the kubeconfig it
  * writes. Everything started is stopped by pid.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findProcesses } from '../../src/kubelet/containerd/processes.js';
+import { cleanUpNodeDir } from './support/cleanup.js';
+import { stopProcess } from './support/process.js';
+import { run, type RunResult } from './support/run.js';
+
+export { processesMentioning } from './support/cleanup.js';
+export { run, type RunResult } from './support/run.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const cairnBin = join(repoRoot, 'bin', 'cairn.js');
@@ -17,12 +21,6 @@ export const cairnBin = join(repoRoot, 'bin', 'cairn.js');
 /** kubectl versions on these machines: 1.32 is the default, the others sit beside it. */
 export const kubectlPath = (version?: string): string =>
   version ? `/usr/lib/google-cloud-sdk/bin/kubectl.${version}` : '/usr/bin/kubectl';
-
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 export interface CairnServer {
   pid: number;
@@ -37,6 +35,10 @@ export interface CairnServer {
   ): Promise<RunResult>;
   /** kubectl that must succeed: returns stdout, throws with stderr otherwise. */
   k(args: string[], options?: { input?: string; version?: string }): Promise<string>;
+  /** `kubectl <args> -o json` that must succeed, parsed. */
+  json<T>(args: string[]): Promise<T>;
+  /** `kubectl <args> -o json` parsed, or undefined when kubectl fails (not found, server down). */
+  tryJson<T>(args: string[]): Promise<T | undefined>;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -45,24 +47,12 @@ export interface StartOptions {
   args?: string[];
 }
 
-export function run(
-  cmd: string,
-  args: string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
-): Promise<RunResult> {
-  return new Promise((resolvePromise) => {
-    const child = execFile(
-      cmd,
-      args,
-      { env: options.env ?? process.env, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolvePromise({ code, stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
-    if (options.input !== undefined) child.stdin?.end(options.input);
-    else child.stdin?.end();
-  });
+/** The files a node joining the server at `dataDir` needs: the node token and the cluster CA. */
+export function nodeJoinFiles(dataDir: string): { tokenFile: string; caCert: string } {
+  return {
+    tokenFile: join(dataDir, 'server', 'node-token'),
+    caCert: join(dataDir, 'server', 'tls', 'ca.crt'),
+  };
 }
 
 export function startCairn(options: StartOptions = {}): Promise<CairnServer> {
@@ -106,29 +96,9 @@ export async function startCairnUp(options: UpOptions = {}): Promise<CairnUp> {
       ...(options.args ?? []),
     ],
     startTimeoutMs: options.selfHosted ? 300_000 : 120_000,
-    beforeRemove: async (dataDir) => {
-      for (const p of await processesMentioning(dataDir)) {
-        try {
-          process.kill(p, 'SIGKILL');
-        } catch {
-          // gone meanwhile
-        }
-      }
-      const mounts = (await run('/bin/cat', ['/proc/self/mounts'])).stdout
-        .split('\n')
-        .map((l) => l.split(' ')[1] ?? '')
-        .filter((m) => m.startsWith(dataDir + '/'))
-        .sort((a, b) => b.length - a.length);
-      for (const m of mounts) await run('umount', ['-l', m]);
-      if (existsSync(`/sys/class/net/${bridge}`)) await run('ip', ['link', 'delete', bridge]);
-    },
+    beforeRemove: (dataDir) => cleanUpNodeDir(dataDir, bridge),
   });
   return { ...server, nodeName, bridge };
-}
-
-/** Pids of processes whose command line mentions `needle` (this process excluded). */
-export async function processesMentioning(needle: string): Promise<number[]> {
-  return (await findProcesses(needle)).map((p) => p.pid);
 }
 
 interface CommandOptions extends StartOptions {
@@ -187,6 +157,11 @@ async function startCommand(command: 'server' | 'up', options: CommandOptions): 
       ...(o.input !== undefined ? { input: o.input } : {}),
       timeoutMs: o.timeoutMs ?? 60_000,
     });
+  const k: CairnServer['k'] = async (args, o = {}) => {
+    const r = await kubectl(args, o);
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+    return r.stdout;
+  };
   return {
     pid: child.pid ?? 0,
     url,
@@ -194,17 +169,14 @@ async function startCommand(command: 'server' | 'up', options: CommandOptions): 
     kubeconfig,
     output: () => out,
     kubectl,
-    async k(args, o = {}) {
-      const r = await kubectl(args, o);
-      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-      return r.stdout;
+    k,
+    json: async (args) => JSON.parse(await k([...args, '-o', 'json'])),
+    async tryJson(args) {
+      const r = await kubectl([...args, '-o', 'json']);
+      return r.code === 0 ? JSON.parse(r.stdout) : undefined;
     },
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        process.kill(child.pid ?? 0, signal);
-        await exited;
-      }
+      await stopProcess(child, signal);
       await options.beforeRemove?.(dataDir);
       if (ownsDir) await rm(dataDir, { recursive: true, force: true });
     },

@@ -1,6 +1,6 @@
 /**
- * Image pulls from a real registry (root): Debian's docker-registry on a free loopback port with a
- * temporary storage dir, images pushed into it with skopeo (built by the project's image builder
+ * Image pulls from a real registry (root): `scripts/local-registry.sh` (Debian's docker-registry)
+ * on a free loopback port with a temporary dir, images pushed into it with skopeo (built by the project's image builder
  * from busybox-static), and `cairn up` with `--registry-mirror` for a made-up host and for
  * docker.io. Pods pull through containerd for real (Pulling/Pulled events, imageID the registry's
  * manifest digest), `imagePullPolicy: Always` pulls a moved tag again, a missing tag gives
@@ -8,22 +8,21 @@
  * registry through certs.d (containerd adds `?ns=<host>` to mirror requests, which the registry's
  * access log shows). The registry is stopped by pid.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Event, Pod } from 'kubernetes-types/core/v1.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../src/client/index.js';
 import { containerdPaths } from '../../src/kubelet/containerd/index.js';
 import { buildBusyboxRootfs, writeDockerArchive } from '../../src/kubelet/images/index.js';
 import { type CairnUp, run, startCairnUp } from './harness.js';
+import { isRoot } from './support/guards.js';
+import { type LocalRegistry, startLocalRegistry } from './support/registry.js';
+import { waiter } from './support/wait.js';
 
-const isRoot = process.getuid?.() === 0;
 const hasTools = ['/usr/bin/docker-registry', '/usr/bin/skopeo'].every((p) => existsSync(p));
 const suffix = randomBytes(2).toString('hex');
 const bridge = `cairn-img-${suffix}`;
@@ -31,30 +30,11 @@ const podCIDR = `10.250.${parseInt(suffix, 16) % 200}.0/24`;
 const MADE_UP_HOST = 'registry.example:5000';
 
 let up: CairnUp | undefined;
-let registry: ChildProcess | undefined;
+let registry: LocalRegistry | undefined;
 let workDir = '';
 let port = 0;
-let registryLog = '';
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port: p } = server.address() as { port: number };
-      server.close(() => resolve(p));
-    });
-  });
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+const waitFor = waiter({ intervalMs: 200 });
 
 async function skopeo(args: string[]): Promise<string> {
   const r = await run('/usr/bin/skopeo', args, { timeoutMs: 60_000 });
@@ -82,31 +62,8 @@ const archive = (variant: string) => join(workDir, `busybox-${variant}.tar`);
 beforeAll(async () => {
   if (!isRoot || !hasTools) return;
   workDir = await mkdtemp(join(tmpdir(), 'cairn-images-e2e-'));
-  port = await freePort();
-  const config = join(workDir, 'registry.yml');
-  await writeFile(
-    config,
-    [
-      'version: 0.1',
-      'log:',
-      '  accesslog:',
-      '    disabled: false',
-      'storage:',
-      '  filesystem:',
-      `    rootdirectory: ${join(workDir, 'storage')}`,
-      'http:',
-      `  addr: 127.0.0.1:${port}`,
-      '',
-    ].join('\n'),
-  );
-  registry = spawn('/usr/bin/docker-registry', ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  registry.stdout?.on('data', (d: Buffer) => (registryLog += d.toString()));
-  registry.stderr?.on('data', (d: Buffer) => (registryLog += d.toString()));
-  await waitFor(
-    'the registry to serve',
-    async () => ((await fetch(`http://127.0.0.1:${port}/v2/`).catch(() => null))?.ok ? true : undefined),
-    15_000,
-  );
+  registry = await startLocalRegistry();
+  port = registry.port;
 
   // two images with the same busybox layer and different configs (so different digests)
   const rootfs = join(workDir, 'rootfs');
@@ -130,15 +87,11 @@ beforeAll(async () => {
       `docker.io=http://127.0.0.1:${port}`,
     ],
   });
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await up?.stop();
-  if (registry?.pid && registry.exitCode === null) {
-    const exited = new Promise((r) => registry?.once('exit', r));
-    process.kill(registry.pid, 'SIGTERM');
-    await exited;
-  }
+  await registry?.stop();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 }, 60_000);
 
@@ -153,9 +106,7 @@ const podYaml = (name: string, image: string, pullPolicy: string) =>
     },
   });
 
-async function getPod(name: string): Promise<Pod> {
-  return JSON.parse(await up!.k(['get', 'pod', name, '-o', 'json'])) as Pod;
-}
+const getPod = (name: string): Promise<Pod> => up!.json<Pod>(['get', 'pod', name]);
 
 async function runPod(name: string, image: string, pullPolicy = 'IfNotPresent'): Promise<Pod> {
   await up!.k(['apply', '-f', '-'], { input: podYaml(name, image, pullPolicy) });
@@ -169,8 +120,8 @@ async function runPod(name: string, image: string, pullPolicy = 'IfNotPresent'):
 }
 
 /** Registry access-log lines for manifest requests of `repo` (by containerd, not skopeo). */
-const manifestRequests = (repo: string) =>
-  registryLog
+const manifestRequests = async (repo: string) =>
+  (await registry!.log())
     .split('\n')
     .filter((l) => l.includes(`/v2/${repo}/manifests/`) && l.includes('containerd') && /" 200 /.test(l));
 
@@ -180,18 +131,21 @@ describe.skipIf(!isRoot || !hasTools)('image pulls from a local registry', () =>
   it('pulls a 127.0.0.1:PORT image: Running, imageID is the registry digest', async () => {
     digestA = await push(archive('a'), 'e2e/busybox:v1');
     const image = `127.0.0.1:${port}/e2e/busybox:v1`;
-    const before = manifestRequests('e2e/busybox').length;
+    const before = (await manifestRequests('e2e/busybox')).length;
     const pod = await runPod('pulled', image);
     const status = pod.status?.containerStatuses?.[0];
     expect(status?.image).toBe(image);
     expect(status?.imageID).toBe(`127.0.0.1:${port}/e2e/busybox@${digestA}`);
     expect(status?.state?.running?.startedAt).toBeTruthy();
-    expect(manifestRequests('e2e/busybox').length).toBeGreaterThan(before);
+    expect((await manifestRequests('e2e/busybox')).length).toBeGreaterThan(before);
     // the kubelet's events say so: Pulling, then Pulled with the time it took
     const messages = await waitFor('the Pulling and Pulled events', async () => {
-      const list = JSON.parse(
-        await up!.k(['get', 'events', '--field-selector', 'involvedObject.name=pulled', '-o', 'json']),
-      ) as { items: Event[] };
+      const list = await up!.json<{ items: Event[] }>([
+        'get',
+        'events',
+        '--field-selector',
+        'involvedObject.name=pulled',
+      ]);
       const byReason = new Map(list.items.map((e) => [e.reason ?? '', e.message ?? '']));
       return byReason.has('Pulling') && byReason.has('Pulled') ? byReason : undefined;
     });
@@ -265,13 +219,15 @@ describe.skipIf(!isRoot || !hasTools)('image pulls from a local registry', () =>
     const digestC = await push(archive('c'), 'e2e/mirrored:v1');
     const madeUp = await runPod('made-up-host', `${MADE_UP_HOST}/e2e/mirrored:v1`);
     expect(madeUp.status?.containerStatuses?.[0]?.imageID).toBe(`${MADE_UP_HOST}/e2e/mirrored@${digestC}`);
-    expect(manifestRequests('e2e/mirrored').join('\n')).toContain(`ns=${encodeURIComponent(MADE_UP_HOST)}`);
+    expect((await manifestRequests('e2e/mirrored')).join('\n')).toContain(
+      `ns=${encodeURIComponent(MADE_UP_HOST)}`,
+    );
 
     // the short name of the Pods example's kind: busybox:TAG is docker.io/library/busybox:TAG
     const digestD = await push(archive('d'), 'library/busybox:e2e-mirror');
     const hub = await runPod('docker-hub-name', 'busybox:e2e-mirror');
     expect(hub.status?.containerStatuses?.[0]?.image).toBe('busybox:e2e-mirror');
     expect(hub.status?.containerStatuses?.[0]?.imageID).toBe(`docker.io/library/busybox@${digestD}`);
-    expect(manifestRequests('library/busybox').join('\n')).toContain('ns=docker.io');
+    expect((await manifestRequests('library/busybox')).join('\n')).toContain('ns=docker.io');
   }, 90_000);
 });

@@ -5,19 +5,18 @@
  * pod IP (routes between the nodes' subnets) and through a ClusterIP Service backed by it.
  * Traffic stays between those namespaces and the test's bridge.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CairnServer, cairnBin, processesMentioning, repoRoot, run, startCairn } from './harness.js';
-
-const isRoot = process.getuid?.() === 0;
-const hasAgent = existsSync(join(repoRoot, 'dist/src/kubelet/agent.js'));
+import { type CairnServer, nodeJoinFiles, run, startCairn } from './harness.js';
+import { type AgentProcess, spawnAgent } from './support/agent-process.js';
+import { cleanUpNodeDir } from './support/cleanup.js';
+import { hasAgent, isRoot } from './support/guards.js';
+import { waiter } from './support/wait.js';
 const suffix = randomBytes(2).toString('hex');
 const octet = 100 + (parseInt(suffix, 16) % 100);
 const lan = `cairnlan${suffix}`;
@@ -31,8 +30,7 @@ interface Host {
   netns: string;
   address: string;
   dataDir: string;
-  child?: ChildProcess;
-  output: string;
+  agent?: AgentProcess;
 }
 
 const hosts: Host[] = ['a', 'b'].map((h, i) => ({
@@ -40,7 +38,6 @@ const hosts: Host[] = ['a', 'b'].map((h, i) => ({
   netns: `cairn-mh-${h}-${suffix}`,
   address: `${lanNet}.${i + 2}`,
   dataDir: '',
-  output: '',
 }));
 let server: CairnServer;
 
@@ -68,61 +65,33 @@ async function makeHosts(): Promise<void> {
   }
 }
 
+const waitFor = waiter({ ignoreErrors: true, intervalMs: 300 });
+
 /** `cairn agent` in the host's network namespace only (nsenter keeps the mounts, cgroups included). */
-async function startAgent(h: Host, token: string, caFile: string): Promise<void> {
+async function startAgent(h: Host, token: string, caCert: string): Promise<void> {
   h.dataDir = await mkdtemp(join(tmpdir(), `cairn-${h.name}-`));
-  const args = [
-    `--net=/run/netns/${h.netns}`,
-    process.execPath,
-    cairnBin,
-    'agent',
-    '--server',
-    server.url,
-    '--token',
+  const agent = spawnAgent({
+    server: server.url,
     token,
-    '--ca-cert',
-    caFile,
-    '--node-name',
-    h.name,
-    '--data-dir',
-    h.dataDir,
-    '--cni-bridge',
-    `cairn${suffix}`,
-    '--log-level',
-    'warn',
-  ];
-  const child = spawn('nsenter', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  h.child = child;
-  child.stdout?.on('data', (d: Buffer) => (h.output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (h.output += d.toString()));
-  const deadline = Date.now() + 120_000;
-  while (!/joined/.test(h.output)) {
-    if (child.exitCode !== null) throw new Error(`agent ${h.name} exited: ${h.output}`);
-    if (Date.now() > deadline) throw new Error(`agent ${h.name} did not join: ${h.output}`);
-    await sleep(200);
-  }
+    caCert,
+    nodeName: h.name,
+    dataDir: h.dataDir,
+    bridge: `cairn${suffix}`,
+    netns: h.netns,
+  });
+  h.agent = agent;
+  await waitFor(`agent ${h.name} to join`, async () => (/joined/.test(agent.log()) ? true : undefined), {
+    timeoutMs: 120_000,
+    intervalMs: 200,
+    precondition: () => agent.assertRunning(),
+    details: agent.log,
+  });
 }
 
 async function stopHost(h: Host): Promise<void> {
-  if (h.child && h.child.exitCode === null) {
-    const exited = new Promise((r) => h.child?.once('exit', r));
-    h.child.kill('SIGTERM');
-    await Promise.race([exited, sleep(20_000)]);
-  }
+  await h.agent?.stop('SIGTERM', 20_000);
   if (!h.dataDir) return;
-  for (const pid of await processesMentioning(h.dataDir)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const mounts = (await readFile('/proc/self/mounts', 'utf8'))
-    .split('\n')
-    .map((l) => l.split(' ')[1] ?? '')
-    .filter((m) => m.startsWith(h.dataDir + '/'))
-    .sort((a, b) => b.length - a.length);
-  for (const m of mounts) await run('umount', ['-l', m]);
+  await cleanUpNodeDir(h.dataDir);
   await rm(h.dataDir, { recursive: true, force: true });
 }
 
@@ -132,9 +101,9 @@ beforeAll(async () => {
   server = await startCairn({
     args: ['--bind-address', gateway, '--tls-san', gateway, '--cluster-cidr', clusterCIDR],
   });
-  const token = (await readFile(join(server.dataDir, 'server', 'node-token'), 'utf8')).trim();
-  const caFile = join(server.dataDir, 'server', 'tls', 'ca.crt');
-  await Promise.all(hosts.map((h) => startAgent(h, token, caFile)));
+  const { tokenFile, caCert } = nodeJoinFiles(server.dataDir);
+  const token = (await readFile(tokenFile, 'utf8')).trim();
+  await Promise.all(hosts.map((h) => startAgent(h, token, caCert)));
 }, 240_000);
 
 afterAll(async () => {
@@ -143,19 +112,6 @@ afterAll(async () => {
   for (const h of hosts) await run('ip', ['netns', 'delete', h.netns]);
   await run('ip', ['link', 'delete', lan]);
 }, 120_000);
-
-const getJSON = async <T>(args: string[]): Promise<T> =>
-  JSON.parse(await server.k([...args, '-o', 'json'])) as T;
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(300);
-  }
-}
 
 const podOn = (name: string, node: string, command: string, labels: Record<string, string> = {}) => ({
   apiVersion: 'v1',
@@ -174,7 +130,7 @@ async function fetchFrom(name: string, node: string, ip: string, port: number): 
   const get = `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${ip} ${port} | tail -n 1 > /dev/termination-log`;
   await server.k(['apply', '-f', '-'], { input: JSON.stringify(podOn(name, node, get)) });
   const pod = await waitFor(`${name} to finish`, async () => {
-    const p = await getJSON<Pod>(['get', 'pod', name]);
+    const p = await server.json<Pod>(['get', 'pod', name]);
     return p.status?.containerStatuses?.[0]?.state?.terminated ? p : undefined;
   });
   return pod.status?.containerStatuses?.[0]?.state?.terminated?.message?.trim() ?? '';
@@ -182,7 +138,7 @@ async function fetchFrom(name: string, node: string, ip: string, port: number): 
 
 describe.skipIf(!isRoot || !hasAgent)('two hosts (network namespaces)', () => {
   it('register with their own pod subnets from the cluster CIDR and their LAN addresses', async () => {
-    const nodes = await Promise.all(hosts.map((h) => getJSON<Node>(['get', 'node', h.name])));
+    const nodes = await Promise.all(hosts.map((h) => server.json<Node>(['get', 'node', h.name])));
     const cidrs = nodes.map((n) => n.spec?.podCIDR);
     expect(new Set(cidrs).size).toBe(2);
     for (const c of cidrs)
@@ -209,7 +165,7 @@ describe.skipIf(!isRoot || !hasAgent)('two hosts (network namespaces)', () => {
     await server.k(['create', 'service', 'clusterip', 'mh-web', '--tcp=80:8080']);
     await server.k(['set', 'selector', 'service', 'mh-web', 'app=mh-web']);
     const podIP = await waitFor('web running with an IP', async () => {
-      const p = await getJSON<Pod>(['get', 'pod', 'web']);
+      const p = await server.json<Pod>(['get', 'pod', 'web']);
       return p.status?.phase === 'Running' ? p.status.podIP : undefined;
     });
     const clusterIP = (

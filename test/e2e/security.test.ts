@@ -10,12 +10,12 @@ import { randomBytes } from 'node:crypto';
 import { totalmem } from 'node:os';
 import { readdir, readFile, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Container, ContainerStatus, Pod } from 'kubernetes-types/core/v1.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CairnUp, startCairnUp } from './harness.js';
+import { isRoot } from './support/guards.js';
+import { waiter } from './support/wait.js';
 
-const isRoot = process.getuid?.() === 0;
 const suffix = randomBytes(2).toString('hex');
 const bridge = `cairn-sc-${suffix}`;
 const octet = 100 + (parseInt(suffix, 16) % 100);
@@ -110,7 +110,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!isRoot || !up) return;
-  const list = JSON.parse(await up.k(['get', 'pods', '-o', 'json'])) as { items: Pod[] };
+  const list = await up.json<{ items: Pod[] }>(['get', 'pods']);
   const uids = list.items.map((p) => p.metadata?.uid ?? '').filter(Boolean);
   // deleted pods go through the agent's cleanup (sandboxes, logs, pod cgroups)
   await up.kubectl(['delete', 'pods', '--all', '--grace-period=1', '--wait=true'], { timeoutMs: 30_000 });
@@ -124,15 +124,7 @@ afterAll(async () => {
   }
 }, 60_000);
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
+const waitFor = waiter({ timeoutMs: 40_000 });
 
 /** The container's terminated state once every container of the pod has terminated. */
 async function terminated(
@@ -140,7 +132,7 @@ async function terminated(
   container = 'c',
 ): Promise<NonNullable<ContainerStatus['state']>['terminated']> {
   return waitFor(`${podName}/${container} to terminate`, async () => {
-    const p = JSON.parse(await up.k(['get', 'pod', podName, '-o', 'json'])) as Pod;
+    const p = await up.json<Pod>(['get', 'pod', podName]);
     const statuses = p.status?.containerStatuses ?? [];
     if (statuses.length === 0 || !statuses.every((s) => s.state?.terminated)) return undefined;
     return statuses.find((s) => s.name === container)?.state?.terminated;
@@ -219,7 +211,7 @@ describe.skipIf(!isRoot)('resources on containerd', () => {
   it('a container above its memory limit ends OOMKilled', async () => {
     const state = await terminated('oom');
     expect(state).toMatchObject({ reason: 'OOMKilled', exitCode: 137 });
-    const p = JSON.parse(await up.k(['get', 'pod', 'oom', '-o', 'json'])) as Pod;
+    const p = await up.json<Pod>(['get', 'pod', 'oom']);
     expect(p.status?.phase).toBe('Failed');
     expect(await up.k(['get', 'pod', 'oom'])).toMatch(/\noom\s+0\/1\s+OOMKilled\s+0\s+/);
   }, 60_000);
@@ -230,13 +222,13 @@ describe.skipIf(!isRoot)('host namespaces and ports on containerd', () => {
     const message = await messageOf('hostns');
     expect(message).toContain(bridge);
     expect(message).not.toMatch(/pid1=sh\b/);
-    const p = JSON.parse(await up.k(['get', 'pod', 'hostns', '-o', 'json'])) as Pod;
+    const p = await up.json<Pod>(['get', 'pod', 'hostns']);
     expect(p.status?.podIP).toBe(p.status?.hostIP);
   }, 60_000);
 
   it('hostPort forwards the node port to the container', async () => {
     const p = await waitFor('hostport to run', async () => {
-      const got = JSON.parse(await up.k(['get', 'pod', 'hostport', '-o', 'json'])) as Pod;
+      const got = await up.json<Pod>(['get', 'pod', 'hostport']);
       return got.status?.phase === 'Running' ? got : undefined;
     });
     const body = await waitFor('the hostPort to answer', async () => {

@@ -7,12 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pod, PodList } from 'kubernetes-types/core/v1.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CairnUp, processesMentioning, startCairnUp } from './harness.js';
+import { isRoot } from './support/guards.js';
+import { waiter } from './support/wait.js';
 
-const isRoot = process.getuid?.() === 0;
 const hasEtcd = existsSync('/usr/bin/etcd');
 const suffix = randomBytes(2).toString('hex');
 const bridge = `cairn-sh-${suffix}`;
@@ -34,18 +34,10 @@ afterAll(async () => {
   if (dataDir) expect(await processesMentioning(dataDir)).toEqual([]);
 }, 120_000);
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(500);
-  }
-}
+const waitFor = waiter({ intervalMs: 500, ignoreErrors: true });
 
 const systemPods = async (): Promise<Pod[]> =>
-  (JSON.parse(await up.k(['get', 'pods', '-n', 'kube-system', '-o', 'json'])) as PodList).items;
+  (await up.json<PodList>(['get', 'pods', '-n', 'kube-system'])).items;
 const running = (p: Pod | undefined) =>
   p?.status?.phase === 'Running' && p.status.containerStatuses?.every((c) => c.ready) ? p : undefined;
 
@@ -61,11 +53,7 @@ async function pidOf(...words: string[]): Promise<number> {
 
 async function runPodScheduled(name: string): Promise<Pod> {
   await up.k(['run', name, '--image=localhost/busybox:latest', '--restart=Never', '--', 'sleep', '3600']);
-  return waitFor(
-    `${name} Running`,
-    async () => running(JSON.parse(await up.k(['get', 'pod', name, '-o', 'json'])) as Pod),
-    90_000,
-  );
+  return waitFor(`${name} Running`, async () => running(await up.json<Pod>(['get', 'pod', name])), 90_000);
 }
 
 describe.skipIf(!isRoot || !hasEtcd)('cairn up --self-hosted', () => {

@@ -6,17 +6,15 @@
  * when the node stops, its iptables chains are gone.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pod, Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainPrefix } from '../../src/proxy/index.js';
-import { type CairnUp, repoRoot, run, startCairnUp } from './harness.js';
+import { type CairnUp, run, startCairnUp } from './harness.js';
+import { hasPodLifecycle, isRoot } from './support/guards.js';
+import { waiter } from './support/wait.js';
 
-const isRoot = process.getuid?.() === 0;
-const hasPodLifecycle = existsSync(join(repoRoot, 'dist/src/kubelet/pod-workers/index.js'));
 const suffix = randomBytes(2).toString('hex');
 const bridge = `cairn-sp-${suffix}`;
 const octet = 100 + (parseInt(suffix, 16) % 100);
@@ -41,19 +39,10 @@ const ourChains = async (): Promise<string[]> => {
   return saved.split('\n').filter((l) => l.includes(`${prefix}-`));
 };
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
+const waitFor = waiter({ timeoutMs: 30_000 });
 
 const apply = (obj: object) => up.k(['apply', '-f', '-'], { input: JSON.stringify(obj) });
-const getPod = async (name: string): Promise<Pod> =>
-  JSON.parse(await up.k(['get', 'pod', name, '-o', 'json'])) as Pod;
+const getPod = (name: string): Promise<Pod> => up.json<Pod>(['get', 'pod', name]);
 const isReady = (pod: Pod) => pod.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
 
 const backend = (name: string) => ({
@@ -139,8 +128,7 @@ describe.skipIf(!isRoot || !hasPodLifecycle)('service proxy (iptables)', () => {
       metadata: { name: svcName },
       spec: { selector: { app: svcName }, ports: [{ port: 80, targetPort: 8080 }] },
     });
-    const clusterIP = (JSON.parse(await up.k(['get', 'service', svcName, '-o', 'json'])) as Service).spec
-      ?.clusterIP;
+    const clusterIP = (await up.json<Service>(['get', 'service', svcName])).spec?.clusterIP;
     expect(clusterIP).toMatch(/^10\.(9[6-9]|10[0-9]|11[01])\./);
     await waitFor('both backends ready', async () =>
       isReady(await getPod('web-a')) && isReady(await getPod('web-b')) ? true : undefined,

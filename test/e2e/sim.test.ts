@@ -4,85 +4,30 @@
  * constraints, and once the sim process is killed (SIGKILL: no goodbye) the node lifecycle
  * controller marks its nodes Unknown after the (shortened) grace period.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CairnServer, cairnBin, startCairn } from './harness.js';
+import { type CairnServer, startCairn } from './harness.js';
+import { type SimProcess, startSim } from './support/sim-process.js';
+import { waiter } from './support/wait.js';
 
 let c: CairnServer;
-let sim: ChildProcess | undefined;
-let simStderr = '';
+let sim: SimProcess | undefined;
 
 beforeAll(async () => {
   c = await startCairn({ args: ['--node-monitor-grace-period', '5s'] });
-  sim = spawn(
-    process.execPath,
-    [
-      cairnBin,
-      'sim',
-      '--server',
-      c.url,
-      '--token-file',
-      join(c.dataDir, 'server', 'node-token'),
-      '--ca-cert',
-      join(c.dataDir, 'server', 'tls', 'ca.crt'),
-      '--nodes',
-      '50',
-      '--zones',
-      '3',
-      '--log-level',
-      'warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  sim.stderr?.on('data', (d: Buffer) => (simStderr += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`cairn sim did not get ready:\n${simStderr}`)), 60_000);
-    sim?.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('cairn sim: 50 nodes ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    sim?.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`cairn sim exited with ${code}:\n${simStderr}`));
-    });
-  });
+  sim = await startSim(c, { nodes: 50, args: ['--zones', '3'] });
 }, 90_000);
 
 afterAll(async () => {
-  if (sim && sim.exitCode === null && sim.signalCode === null) {
-    const exited = new Promise((r) => sim?.once('exit', r));
-    process.kill(sim.pid ?? 0, 'SIGKILL');
-    await exited;
-  }
+  await sim?.stop('SIGKILL');
   await c?.stop();
 });
 
 const readyOf = (n: Node) => n.status?.conditions?.find((x) => x.type === 'Ready')?.status;
 
-async function nodes(): Promise<Node[]> {
-  return (JSON.parse(await c.k(['get', 'nodes', '-o', 'json'])) as { items: Node[] }).items;
-}
+const nodes = async (): Promise<Node[]> => (await c.json<{ items: Node[] }>(['get', 'nodes'])).items;
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${String(last ?? '')}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+const eventually = waiter({ ignoreErrors: true, intervalMs: 500 });
 
 const deployment = `apiVersion: apps/v1
 kind: Deployment
@@ -116,13 +61,10 @@ describe('cairn sim', () => {
   it('runs a Deployment of 20 replicas to Ready, spread over the zones', async () => {
     await c.k(['apply', '-f', '-'], { input: deployment });
     await eventually('20 ready replicas', async () => {
-      const d = JSON.parse(await c.k(['get', 'deployment', 'web', '-o', 'json'])) as {
-        status?: { readyReplicas?: number };
-      };
+      const d = await c.json<{ status?: { readyReplicas?: number } }>(['get', 'deployment', 'web']);
       return d.status?.readyReplicas === 20 ? true : undefined;
     });
-    const pods = (JSON.parse(await c.k(['get', 'pods', '-l', 'app=web', '-o', 'json'])) as { items: Pod[] })
-      .items;
+    const pods = (await c.json<{ items: Pod[] }>(['get', 'pods', '-l', 'app=web'])).items;
     expect(pods).toHaveLength(20);
     expect(pods.every((p) => p.status?.phase === 'Running')).toBe(true);
     const ips = pods.map((p) => p.status?.podIP);
@@ -143,9 +85,7 @@ describe('cairn sim', () => {
   }, 120_000);
 
   it('marks the nodes Unknown once the sim process is killed', async () => {
-    const exited = new Promise((r) => sim?.once('exit', r));
-    process.kill(sim?.pid ?? 0, 'SIGKILL');
-    await exited;
+    await sim?.stop('SIGKILL');
     const all = await eventually('50 nodes Unknown', async () => {
       const list = await nodes();
       return list.every((n) => readyOf(n) === 'Unknown') ? list : undefined;

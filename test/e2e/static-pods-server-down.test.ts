@@ -5,20 +5,21 @@
  * agent joins it, that pod starts with an IP of the subnet and both mirror pods appear; when the
  * server goes away again the pods keep running, and so does the agent.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteRuntime } from '../../src/kubelet/cri/remote-runtime.js';
-import { type CairnServer, cairnBin, processesMentioning, run, startCairn } from './harness.js';
+import { type CairnServer, nodeJoinFiles, startCairn } from './harness.js';
+import { type AgentProcess, spawnAgent } from './support/agent-process.js';
+import { cleanUpNodeDir } from './support/cleanup.js';
+import { freePort } from './support/free-port.js';
+import { isRoot } from './support/guards.js';
+import { waiter } from './support/wait.js';
 
-const isRoot = process.getuid?.() === 0;
 const suffix = randomBytes(2).toString('hex');
 const bridge = `cairn-sd-${suffix}`;
 const podCIDR = `10.246.${100 + (parseInt(suffix, 16) % 100)}.0/24`;
@@ -32,18 +33,8 @@ let manifests = '';
 let apiPort = 0;
 let httpPort = 0;
 let server: CairnServer | undefined;
-let agent: ChildProcess | undefined;
-let agentLog = '';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
+let agent: AgentProcess | undefined;
+const agentLog = () => agent?.log() ?? '';
 
 // the node's subnet is the server's to allocate: this run's own
 const startServer = () =>
@@ -52,17 +43,12 @@ const startServer = () =>
     args: ['--port', String(apiPort), '--cluster-cidr', podCIDR, '--node-cidr-mask-size', '24'],
   });
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (agent && agent.exitCode !== null)
-      throw new Error(`cairn agent exited (${agent.exitCode}):\n${agentLog}`);
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n--- agent ---\n${agentLog}`);
-    await sleep(300);
-  }
-}
+const waitFor = waiter({
+  ignoreErrors: true,
+  intervalMs: 300,
+  precondition: () => agent?.assertRunning(),
+  details: () => `--- agent ---\n${agentLog()}`,
+});
 
 /** What the static pod's httpd answers on loopback (undefined: nothing answers). */
 const httpGet = async (): Promise<string | undefined> => {
@@ -104,10 +90,8 @@ const sandboxesOf = async (name: string) => {
   }
 };
 
-const getPod = async (s: CairnServer, name: string): Promise<Pod | undefined> => {
-  const r = await s.kubectl(['get', 'pod', name, '-o', 'json']);
-  return r.code === 0 ? (JSON.parse(r.stdout) as Pod) : undefined;
-};
+const getPod = (s: CairnServer, name: string): Promise<Pod | undefined> =>
+  s.tryJson<Pod>(['get', 'pod', name]);
 
 beforeAll(async () => {
   if (!isRoot) return;
@@ -121,32 +105,14 @@ beforeAll(async () => {
   await first.stop();
   await writeFile(join(manifests, 'web.yaml'), manifest());
   await writeFile(join(manifests, 'net.yaml'), netManifest);
-  agent = spawn(
-    process.execPath,
-    [
-      cairnBin,
-      'agent',
-      '--server',
-      `https://127.0.0.1:${apiPort}`,
-      '--token-file',
-      join(serverDir, 'server', 'node-token'),
-      '--ca-cert',
-      join(serverDir, 'server', 'tls', 'ca.crt'),
-      '--data-dir',
-      agentDir,
-      '--node-name',
-      node,
-      '--cni-bridge',
-      bridge,
-      '--pod-manifest-path',
-      manifests,
-      '--log-level',
-      'warn',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  agent.stdout?.on('data', (d: Buffer) => (agentLog += d.toString()));
-  agent.stderr?.on('data', (d: Buffer) => (agentLog += d.toString()));
+  agent = spawnAgent({
+    server: `https://127.0.0.1:${apiPort}`,
+    ...nodeJoinFiles(serverDir),
+    dataDir: agentDir,
+    nodeName: node,
+    bridge,
+    args: ['--pod-manifest-path', manifests],
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -163,26 +129,9 @@ afterAll(async () => {
     } finally {
       runtime.close();
     }
-    if (agent && agent.exitCode === null) {
-      const exited = new Promise((r) => agent?.once('exit', r));
-      agent.kill('SIGTERM');
-      await exited;
-    }
+    await agent?.stop();
   } finally {
-    for (const pid of await processesMentioning(agentDir)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone meanwhile
-      }
-    }
-    const mounts = (await run('/bin/cat', ['/proc/self/mounts'])).stdout
-      .split('\n')
-      .map((l) => l.split(' ')[1] ?? '')
-      .filter((m) => m.startsWith(agentDir + '/'))
-      .sort((a, b) => b.length - a.length);
-    for (const m of mounts) await run('umount', ['-l', m]);
-    if (existsSync(`/sys/class/net/${bridge}`)) await run('ip', ['link', 'delete', bridge]);
+    await cleanUpNodeDir(agentDir, bridge);
     await server?.stop();
     for (const dir of [agentDir, serverDir, manifests]) await rm(dir, { recursive: true, force: true });
   }
@@ -192,10 +141,10 @@ describe.skipIf(!isRoot)('static pods while the API server is down', () => {
   it('the hostNetwork static pod runs before the server is up; the agent keeps trying', async () => {
     expect(await waitFor('the static httpd answering', httpGet, 120_000)).toBe('static-ok');
     await waitFor('a join retry logged', async () =>
-      /cannot join the API server/.test(agentLog) ? true : undefined,
+      /cannot join the API server/.test(agentLog()) ? true : undefined,
     );
-    expect(agentLog).not.toMatch(/joined/);
-    expect(agent?.exitCode).toBeNull();
+    expect(agentLog()).not.toMatch(/joined/);
+    expect(agent?.child.exitCode).toBeNull();
     // the pod on the pod network has no subnet yet: not even a sandbox
     expect(await sandboxesOf(netPodName)).toEqual([]);
   }, 150_000);
@@ -206,15 +155,14 @@ describe.skipIf(!isRoot)('static pods while the API server is down', () => {
     const pod = await waitFor(
       'the mirror pod Running',
       async () => {
-        const r = await s.kubectl(['get', 'pod', mirrorName, '-o', 'json']);
-        const p = r.code === 0 ? (JSON.parse(r.stdout) as Pod) : undefined;
+        const p = await getPod(s, mirrorName);
         return p?.status?.phase === 'Running' ? p : undefined;
       },
       90_000,
     );
     expect(pod.metadata?.annotations?.['kubernetes.io/config.mirror']).toBeTruthy();
     expect(pod.status?.containerStatuses?.[0]?.restartCount).toBe(0);
-    expect(agentLog).toMatch(/joined https:\/\/127\.0\.0\.1/);
+    expect(agentLog()).toMatch(/joined https:\/\/127\.0\.0\.1/);
     expect(await httpGet()).toBe('static-ok');
     // the subnet came with the join: the waiting pod starts on it
     const net = await waitFor('the pod-network static pod Running', async () => {
@@ -239,7 +187,7 @@ describe.skipIf(!isRoot)('static pods while the API server is down', () => {
         await sleep(1000);
       }
       expect(await containers()).toEqual(before);
-      expect(agent?.exitCode).toBeNull();
+      expect(agent?.child.exitCode).toBeNull();
     } finally {
       runtime.close();
     }

@@ -9,13 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemoteRuntime } from '../../src/kubelet/cri/remote-runtime.js';
 import { type CairnUp, startCairnUp } from './harness.js';
+import { isRoot } from './support/guards.js';
+import { waiter } from './support/wait.js';
 
-const isRoot = process.getuid?.() === 0;
 // this run's own bridge and subnet, apart from other e2e files and a real `cairn up`
 const suffix = randomBytes(2).toString('hex');
 const bridge = `cairn-sp-${suffix}`;
@@ -50,20 +50,9 @@ spec:
     command: ['sh', '-c', 'echo ${message}; exec sleep 3600']
 `;
 
-const getPod = async (name: string): Promise<Pod | undefined> => {
-  const r = await up.kubectl(['get', 'pod', name, '-o', 'json']);
-  return r.code === 0 ? (JSON.parse(r.stdout) as Pod) : undefined;
-};
+const getPod = (name: string): Promise<Pod | undefined> => up.tryJson<Pod>(['get', 'pod', name]);
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(300);
-  }
-}
+const waitFor = waiter({ timeoutMs: 30_000, intervalMs: 300 });
 
 const running = (pod: Pod | undefined) =>
   pod?.status?.phase === 'Running' && pod.status.containerStatuses?.[0]?.state?.running ? pod : undefined;

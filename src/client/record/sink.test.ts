@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../apiserver/testing/test-server.js';
-import { Client } from '../index.js';
+import { describe, expect, it } from 'vitest';
+import { withTestServer } from '../testing/test-server-client.js';
 import { describeEventSink } from './testing/sink-cases.js';
 import { clientEventSink, type EventsClient } from './sink.js';
 
-let server: TestServer;
-let client: Client;
-beforeAll(async () => {
-  server = await startTestServer();
-  client = new Client({ server: server.url });
-});
-afterAll(async () => {
-  client.close();
-  await server.close();
-});
+const cluster = withTestServer();
 
-describeEventSink('the HTTP client', () => clientEventSink(client.events));
+describeEventSink('the HTTP client', () => clientEventSink(cluster.client.events));
 
 describe('clientEventSink', () => {
   it('puts events without a namespace in default and sends repeats as strategic merge patches', async () => {

@@ -1,38 +1,28 @@
 import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Api } from '../../apiserver/api.js';
 import { ReplicaSetController } from '../replicaset/controller.js';
 import {
+  abortAfterEach,
   eventually,
   listPods,
   newTestApi,
   podTemplate,
-  setPodReady,
   silentLogger,
-} from '../replicaset/testing/cluster.js';
+  standInKubelet,
+} from '../testing/cluster.js';
 import { DeploymentController } from './controller.js';
 import { REVISION_ANNOTATION } from './util.js';
 
-const aborts: AbortController[] = [];
-afterEach(() => {
-  for (const a of aborts.splice(0)) a.abort();
-});
+const nextSignal = abortAfterEach();
 
 /** Both controllers, and a stand-in kubelet that makes every pod ready. */
 async function cluster(): Promise<Api> {
   const api = await newTestApi();
-  const abort = new AbortController();
-  aborts.push(abort);
-  await new ReplicaSetController({ api, logger: silentLogger }).start(abort.signal);
-  await new DeploymentController({ api, logger: silentLogger }).start(abort.signal);
-  const kubelet = setInterval(() => {
-    void listPods(api).then(async (pods) => {
-      for (const p of pods) {
-        if (p.status?.phase !== 'Running') await setPodReady(api, p).catch(() => undefined);
-      }
-    });
-  }, 15);
-  abort.signal.addEventListener('abort', () => clearInterval(kubelet));
+  const signal = nextSignal();
+  await new ReplicaSetController({ api, logger: silentLogger }).start(signal);
+  await new DeploymentController({ api, logger: silentLogger }).start(signal);
+  signal.addEventListener('abort', standInKubelet(api));
   return api;
 }
 

@@ -1,32 +1,29 @@
 /** The Deployment controller's timing, on a fake clock: progress deadline and minReadySeconds. */
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { Event } from 'kubernetes-types/core/v1.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Api } from '../../apiserver/api.js';
 import { FakeClock } from '../../scheduler/testing/fake-clock.js';
 import { ReplicaSetController } from '../replicaset/controller.js';
 import {
+  abortAfterEach,
   eventually,
   listPods,
   newTestApi,
   podTemplate,
   setPodReady,
   silentLogger,
-} from '../replicaset/testing/cluster.js';
+} from '../testing/cluster.js';
 import { DeploymentController } from './controller.js';
 
-const aborts: AbortController[] = [];
-afterEach(() => {
-  for (const a of aborts.splice(0)) a.abort();
-});
+const nextSignal = abortAfterEach();
 
 async function setup(): Promise<{ api: Api; clock: FakeClock }> {
   const clock = new FakeClock(Date.parse('2024-01-01T00:00:00Z'));
-  const api = await newTestApi(() => new Date(clock.now()));
-  const abort = new AbortController();
-  aborts.push(abort);
-  await new ReplicaSetController({ api, logger: silentLogger, clock }).start(abort.signal);
-  await new DeploymentController({ api, logger: silentLogger, clock }).start(abort.signal);
+  const api = await newTestApi(clock);
+  const signal = nextSignal();
+  await new ReplicaSetController({ api, logger: silentLogger, clock }).start(signal);
+  await new DeploymentController({ api, logger: silentLogger, clock }).start(signal);
   return { api, clock };
 }
 

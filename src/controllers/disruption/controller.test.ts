@@ -1,12 +1,9 @@
 import type { Event, Pod } from 'kubernetes-types/core/v1.js';
 import type { PodDisruptionBudget, PodDisruptionBudgetSpec } from 'kubernetes-types/policy/v1.js';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Api } from '../../apiserver/api.js';
-import { bootstrap } from '../../controlplane/bootstrap.js';
-import { builtinResources } from '../../registry/all.js';
+import type { Api } from '../../apiserver/api.js';
 import { FakeClock } from '../../scheduler/testing/fake-clock.js';
-import { MemoryStore } from '../../storage/memory/memory-store.js';
+import { newTestApi, silentLogger } from '../testing/cluster.js';
 import { DELETION_TIMEOUT_MS } from './budget.js';
 import { DisruptionController } from './controller.js';
 
@@ -15,11 +12,10 @@ let clock: FakeClock;
 let abort: AbortController;
 
 beforeEach(async () => {
-  api = new Api({ store: new MemoryStore(), resources: builtinResources });
-  await bootstrap(api);
+  api = await newTestApi();
   clock = new FakeClock(Date.now());
   abort = new AbortController();
-  await new DisruptionController({ api, logger: pino({ level: 'silent' }), clock }).start(abort.signal);
+  await new DisruptionController({ api, logger: silentLogger, clock }).start(abort.signal);
 });
 afterEach(() => abort.abort());
 

@@ -1,26 +1,17 @@
 import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1.js';
-import { pino } from 'pino';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Api } from '../../apiserver/api.js';
-import { builtinResources } from '../../registry/all.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { Api } from '../../apiserver/api.js';
 import type { Mutable } from '../../registry/resource.js';
-import { MemoryStore } from '../../storage/memory/memory-store.js';
+import { abortAfterEach, newTestApi, silentLogger } from '../testing/cluster.js';
 import { EndpointController } from './controller.js';
 
-const logger = pino({ level: 'silent' });
 /** The controllers react asynchronously: poll, with room for a loaded test machine. */
 const eventually = (check: () => Promise<void>) => vi.waitFor(check, { timeout: 5000, interval: 20 });
-const aborts: AbortController[] = [];
-afterEach(() => {
-  for (const a of aborts.splice(0)) a.abort();
-});
+const nextSignal = abortAfterEach();
 
 async function cluster() {
-  const api = new Api({ store: new MemoryStore(), resources: builtinResources });
-  await api.registry('', 'v1', 'namespaces').create('', { metadata: { name: 'default' } });
-  const abort = new AbortController();
-  aborts.push(abort);
-  await new EndpointController({ api, logger }).start(abort.signal);
+  const api = await newTestApi();
+  await new EndpointController({ api, logger: silentLogger }).start(nextSignal());
   return api;
 }
 

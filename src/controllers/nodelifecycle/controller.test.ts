@@ -1,13 +1,10 @@
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import type { Event, Node, Pod, Toleration } from 'kubernetes-types/core/v1.js';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Api } from '../../apiserver/api.js';
-import { bootstrap } from '../../controlplane/bootstrap.js';
+import type { Api } from '../../apiserver/api.js';
 import { summarizePod } from '../../printers/pod.js';
-import { builtinResources } from '../../registry/all.js';
 import { FakeClock } from '../../scheduler/testing/fake-clock.js';
-import { MemoryStore } from '../../storage/memory/memory-store.js';
+import { newTestApi, silentLogger } from '../testing/cluster.js';
 import { NodeLifecycleController } from './controller.js';
 
 let api: Api;
@@ -76,14 +73,13 @@ const getPod = async (name: string) => (await pods().get('default', name)) as Po
 const taintKeys = async () => ((await getNode()).spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`);
 
 beforeEach(async () => {
-  api = new Api({ store: new MemoryStore(), resources: builtinResources });
-  await bootstrap(api);
+  api = await newTestApi();
   clock = new FakeClock(Date.now());
   abort = new AbortController();
   await nodes().create('', { metadata: { name: 'n1' } });
   await renewLease('n1');
   await setNodeReady('n1', 'True');
-  controller = new NodeLifecycleController({ api, logger: pino({ level: 'silent' }), clock });
+  controller = new NodeLifecycleController({ api, logger: silentLogger, clock });
 });
 afterEach(() => abort.abort());
 

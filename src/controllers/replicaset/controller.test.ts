@@ -1,30 +1,26 @@
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod, ReplicationController } from 'kubernetes-types/core/v1.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Api } from '../../apiserver/api.js';
 import { ReplicationManager } from '../replication/controller.js';
 import { ReplicaSetController } from './controller.js';
 import {
+  abortAfterEach,
   eventually,
   listPods,
   newTestApi,
   podTemplate,
   setPodReady,
   silentLogger,
-} from './testing/cluster.js';
+} from '../testing/cluster.js';
 
-const aborts: AbortController[] = [];
-afterEach(() => {
-  for (const a of aborts.splice(0)) a.abort();
-});
+const nextSignal = abortAfterEach();
 
 async function start(api: Api, rc = false): Promise<void> {
-  const abort = new AbortController();
-  aborts.push(abort);
   const c = rc
     ? new ReplicationManager({ api, logger: silentLogger })
     : new ReplicaSetController({ api, logger: silentLogger });
-  await c.start(abort.signal);
+  await c.start(nextSignal());
 }
 
 const rsRegistry = (api: Api) => api.registry('apps', 'v1', 'replicasets');

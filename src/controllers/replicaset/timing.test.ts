@@ -1,31 +1,27 @@
 /** The ReplicaSet controller's timing, on a fake clock: availability after minReadySeconds. */
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Event, ReplicationController } from 'kubernetes-types/core/v1.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../scheduler/testing/fake-clock.js';
 import { ReplicationManager } from '../replication/controller.js';
 import { ReplicaSetController } from './controller.js';
 import {
+  abortAfterEach,
   eventually,
   listPods,
   newTestApi,
   podTemplate,
   setPodReady,
   silentLogger,
-} from './testing/cluster.js';
+} from '../testing/cluster.js';
 
-const aborts: AbortController[] = [];
-afterEach(() => {
-  for (const a of aborts.splice(0)) a.abort();
-});
+const nextSignal = abortAfterEach();
 
 async function setup() {
   const clock = new FakeClock(Date.parse('2024-01-01T00:00:00Z'));
-  const api = await newTestApi(() => new Date(clock.now()));
-  const abort = new AbortController();
-  aborts.push(abort);
-  await new ReplicaSetController({ api, logger: silentLogger, clock }).start(abort.signal);
-  return { api, clock, abort };
+  const api = await newTestApi(clock);
+  await new ReplicaSetController({ api, logger: silentLogger, clock }).start(nextSignal());
+  return { api, clock };
 }
 
 const status = async (api: Awaited<ReturnType<typeof setup>>['api']) =>
@@ -57,10 +53,8 @@ describe('ReplicaSetController timing (fake clock)', () => {
 
   it('records SuccessfulCreate / SuccessfulDelete with the pod names, as replication-controller for RCs', async () => {
     const clock = new FakeClock();
-    const api = await newTestApi(() => new Date(clock.now()));
-    const abort = new AbortController();
-    aborts.push(abort);
-    await new ReplicationManager({ api, logger: silentLogger, clock }).start(abort.signal);
+    const api = await newTestApi(clock);
+    await new ReplicationManager({ api, logger: silentLogger, clock }).start(nextSignal());
     const rcs = api.registry('', 'v1', 'replicationcontrollers');
     const rc: ReplicationController = {
       metadata: { name: 'web' },

@@ -1,29 +1,27 @@
 import type { ControllerRevision, StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { Event, Pod } from 'kubernetes-types/core/v1.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Api } from '../../apiserver/api.js';
+import { FakeClock } from '../../scheduler/testing/fake-clock.js';
 import {
+  abortAfterEach,
   eventually,
   listPods,
   newTestApi,
   podTemplate,
+  readyAll,
   setPodReady,
   silentLogger,
-} from '../replicaset/testing/cluster.js';
-import { FakeClock } from '../../scheduler/testing/fake-clock.js';
+  standInKubelet,
+} from '../testing/cluster.js';
 import { StatefulSetController } from './controller.js';
 
-const aborts: AbortController[] = [];
-afterEach(() => {
-  for (const a of aborts.splice(0)) a.abort();
-});
+const nextSignal = abortAfterEach();
 
 async function cluster(clock?: FakeClock): Promise<Api> {
-  const api = await newTestApi(clock ? () => new Date(clock.now()) : undefined);
-  const abort = new AbortController();
-  aborts.push(abort);
+  const api = await newTestApi(clock);
   await new StatefulSetController({ api, logger: silentLogger, ...(clock ? { clock } : {}) }).start(
-    abort.signal,
+    nextSignal(),
   );
   return api;
 }
@@ -44,12 +42,6 @@ const setImage = (api: Api, image: string) =>
 
 const images = async (api: Api) =>
   Object.fromEntries((await listPods(api)).map((p) => [p.metadata?.name, p.spec?.containers[0]?.image]));
-
-/** Plays the kubelet: every pod not yet Running becomes Running and Ready. */
-function kubelet(api: Api): () => void {
-  const t = setInterval(() => void readyAll(api).catch(() => undefined), 15);
-  return () => clearInterval(t);
-}
 
 const sets = (api: Api) => api.registry('apps', 'v1', 'statefulsets');
 const newSet = (replicas: number, policy?: 'Parallel'): StatefulSet => ({
@@ -74,10 +66,6 @@ const podsNamed = (api: Api, want: string[]) =>
 const stays = async (api: Api, want: string[]) => {
   await new Promise((r) => setTimeout(r, 60));
   expect(names(await listPods(api))).toEqual(want);
-};
-
-const readyAll = async (api: Api) => {
-  for (const p of await listPods(api)) if (p.status?.phase !== 'Running') await setPodReady(api, p);
 };
 
 describe('StatefulSetController', () => {
@@ -146,7 +134,7 @@ describe('StatefulSetController', () => {
     });
     const images = async () =>
       Object.fromEntries((await listPods(api)).map((p) => [p.metadata?.name, p.spec?.containers[0]?.image]));
-    const kubelet = setInterval(() => void readyAll(api).catch(() => undefined), 15);
+    const stopKubelet = standInKubelet(api);
     try {
       const done = await eventually(async () => {
         const i = await images();
@@ -156,7 +144,7 @@ describe('StatefulSetController', () => {
       await new Promise((r) => setTimeout(r, 60));
       expect((await images())['db-0']).toBe('nginx');
     } finally {
-      clearInterval(kubelet);
+      stopKubelet();
     }
   });
 
@@ -165,7 +153,7 @@ describe('StatefulSetController', () => {
     const s = newSet(2, 'Parallel');
     if (s.spec) s.spec.revisionHistoryLimit = 1;
     await sets(api).create('default', s);
-    const stop = kubelet(api);
+    const stop = standInKubelet(api);
     try {
       const first = await eventually(async () => {
         const revs = await revisions(api);
@@ -260,7 +248,7 @@ describe('StatefulSetController', () => {
     if (s.spec) s.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { partition: 1 } };
     await sets(api).create('default', s);
     await podsNamed(api, ['db-0', 'db-1']);
-    const stop = kubelet(api);
+    const stop = standInKubelet(api);
     try {
       await setImage(api, 'postgres');
       await eventually(async () => ((await images(api))['db-1'] === 'postgres' ? true : undefined));

@@ -1,8 +1,7 @@
 import type { Node } from 'kubernetes-types/core/v1.js';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../apiserver/testing/test-server.js';
-import { Client } from '../../client/index.js';
+import { describe, expect, it } from 'vitest';
+import { withTestServer } from '../../client/testing/test-server-client.js';
 import { desiredRoutes, onHostLink, parseRoutes, planRoutes, startPodRoutes } from './routes.js';
 
 const node = (name: string, podCIDR?: string, ip?: string): Node => ({
@@ -89,16 +88,7 @@ describe('pod routes', () => {
 });
 
 describe('startPodRoutes', () => {
-  let server: TestServer;
-  let client: Client;
-  beforeAll(async () => {
-    server = await startTestServer();
-    client = new Client({ server: server.url });
-  });
-  afterAll(async () => {
-    client.close();
-    await server.close();
-  });
+  const cluster = withTestServer();
 
   it('follows the Nodes with `ip route` commands, and cleans up only its own routes', async () => {
     const table = new Map<string, string>([['10.244.7.0/24', '192.168.5.7']]); // stale, ours
@@ -115,20 +105,20 @@ describe('startPodRoutes', () => {
       if (verb === 'del') table.delete(dst);
       return { stdout: '', stderr: '' };
     };
-    await client.nodes.create(node('self', '10.244.0.0/24'));
-    const far = await client.nodes.create(node('far', '10.244.2.0/24'));
-    await client.nodes.updateStatus({
+    await cluster.client.nodes.create(node('self', '10.244.0.0/24'));
+    const far = await cluster.client.nodes.create(node('far', '10.244.2.0/24'));
+    await cluster.client.nodes.updateStatus({
       ...far,
       status: { addresses: [{ type: 'InternalIP', address: '172.31.0.9' }] },
     });
-    const b = await client.nodes.create(node('b', '10.244.1.0/24'));
-    await client.nodes.updateStatus({
+    const b = await cluster.client.nodes.create(node('b', '10.244.1.0/24'));
+    await cluster.client.nodes.updateStatus({
       ...b,
       status: { addresses: [{ type: 'InternalIP', address: '192.168.5.2' }] },
     });
     const abort = new AbortController();
     const routes = await startPodRoutes({
-      client,
+      client: cluster.client,
       nodeName: 'self',
       logger: pino({ level: 'silent' }),
       signal: abort.signal,
@@ -140,7 +130,7 @@ describe('startPodRoutes', () => {
     expect(commands).toContain('route del 10.244.7.0/24 proto 98');
     expect(commands).toContain('route replace 10.244.2.0/24 via 172.31.0.9 proto 98'); // tried, skipped
 
-    await client.nodes.delete('b');
+    await cluster.client.nodes.delete('b');
     for (let i = 0; i < 100 && table.size > 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(table.size).toBe(0);
 

@@ -1,37 +1,27 @@
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../apiserver/testing/test-server.js';
-import { Client } from '../../client/index.js';
+import { describe, expect, it } from 'vitest';
+import { withTestServer } from '../../client/testing/test-server-client.js';
 import { FakeClock } from '../nodestatus/fake-clock.js';
 import { NODE_LEASE_NAMESPACE, NodeLeaseController, microTime } from './controller.js';
 
-let server: TestServer;
-let client: Client;
-beforeAll(async () => {
-  server = await startTestServer();
-  client = new Client({ server: server.url });
-});
-afterAll(async () => {
-  client.close();
-  await server.close();
-});
+const cluster = withTestServer();
 
 const controller = (nodeName: string, clock: FakeClock) =>
   new NodeLeaseController({
-    leases: client.leases,
-    nodes: client.nodes,
+    leases: cluster.client.leases,
+    nodes: cluster.client.nodes,
     nodeName,
     logger: pino({ level: 'silent' }),
     clock,
   });
 
 const getLease = (name: string): Promise<Lease> =>
-  client.leases.get(name, { namespace: NODE_LEASE_NAMESPACE });
+  cluster.client.leases.get(name, { namespace: NODE_LEASE_NAMESPACE });
 
 describe('NodeLeaseController', () => {
   it('creates the lease owned by the node and renews it every 10 s', async () => {
-    const node = await client.nodes.create({ metadata: { name: 'n1' } });
+    const node = await cluster.client.nodes.create({ metadata: { name: 'n1' } });
     const clock = new FakeClock();
     const abort = new AbortController();
     const { stopped } = controller('n1', clock).start(abort.signal);
@@ -58,19 +48,19 @@ describe('NodeLeaseController', () => {
   });
 
   it('recovers when someone else changed the lease (conflict) or deleted it', async () => {
-    await client.nodes.create({ metadata: { name: 'n2' } });
+    await cluster.client.nodes.create({ metadata: { name: 'n2' } });
     const clock = new FakeClock();
     const c = controller('n2', clock);
     await c.sync();
     const lease = await getLease('n2');
-    await client.leases.update({ ...lease, spec: { ...lease.spec, holderIdentity: 'intruder' } });
+    await cluster.client.leases.update({ ...lease, spec: { ...lease.spec, holderIdentity: 'intruder' } });
     await clock.advance(10_000);
     expect((await c.sync()).spec).toMatchObject({
       holderIdentity: 'n2',
       renewTime: '2024-01-01T00:00:10.000000Z',
     });
 
-    await client.leases.delete('n2', { namespace: NODE_LEASE_NAMESPACE });
+    await cluster.client.leases.delete('n2', { namespace: NODE_LEASE_NAMESPACE });
     await clock.advance(10_000);
     expect((await c.sync()).spec?.renewTime).toBe('2024-01-01T00:00:20.000000Z');
     expect((await getLease('n2')).spec?.holderIdentity).toBe('n2');
@@ -80,7 +70,7 @@ describe('NodeLeaseController', () => {
     const clock = new FakeClock();
     const c = controller('n3', clock);
     expect((await c.sync()).metadata?.ownerReferences ?? []).toEqual([]);
-    const node = await client.nodes.create({ metadata: { name: 'n3' } });
+    const node = await cluster.client.nodes.create({ metadata: { name: 'n3' } });
     const renewed = await c.sync();
     expect(renewed.metadata?.ownerReferences?.[0]?.uid).toBe(node.metadata?.uid);
   });

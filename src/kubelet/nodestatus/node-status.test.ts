@@ -1,8 +1,7 @@
 import type { Node } from 'kubernetes-types/core/v1.js';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../apiserver/testing/test-server.js';
-import { Client } from '../../client/index.js';
+import { describe, expect, it } from 'vitest';
+import { withTestServer } from '../../client/testing/test-server-client.js';
 import type { Image, StatusResponse } from '../container/runtime.js';
 import { FakeClock } from './fake-clock.js';
 import {
@@ -50,20 +49,11 @@ function fakeRuntime() {
   };
 }
 
-let server: TestServer;
-let client: Client;
-beforeAll(async () => {
-  server = await startTestServer();
-  client = new Client({ server: server.url });
-});
-afterAll(async () => {
-  client.close();
-  await server.close();
-});
+const cluster = withTestServer();
 
 function manager(nodeName: string, clock: FakeClock, runtime = fakeRuntime(), podCIDR = '10.244.0.0/24') {
   return new NodeStatusManager({
-    nodes: client.nodes,
+    nodes: cluster.client.nodes,
     nodeName,
     podCIDR,
     runtime,
@@ -116,7 +106,7 @@ describe('NodeStatusManager', () => {
       'kubernetes.io/arch': expect.any(String),
     });
     expect(node.spec).toMatchObject({ podCIDR: '10.244.0.0/24', podCIDRs: ['10.244.0.0/24'] });
-    const got = await client.nodes.get('n1');
+    const got = await cluster.client.nodes.get('n1');
     expect(got.status?.capacity).toEqual({
       cpu: '4',
       memory: '8Gi',
@@ -160,19 +150,19 @@ describe('NodeStatusManager', () => {
     const m = manager('n2', clock, runtime);
     await m.registerNode(new AbortController().signal);
     expect(await m.syncNodeStatus()).toBe(true); // first report
-    const first = condition(await client.nodes.get('n2'), 'Ready');
+    const first = condition(await cluster.client.nodes.get('n2'), 'Ready');
     await clock.advance(10_000);
     expect(await m.syncNodeStatus()).toBe(false);
     await clock.advance(290_000);
     expect(await m.syncNodeStatus()).toBe(true); // nodeStatusReportFrequency
-    const reported = condition(await client.nodes.get('n2'), 'Ready');
+    const reported = condition(await cluster.client.nodes.get('n2'), 'Ready');
     expect(reported?.lastHeartbeatTime).not.toBe(first?.lastHeartbeatTime);
     expect(reported?.lastTransitionTime).toBe(first?.lastTransitionTime);
 
     await clock.advance(10_000);
     runtime.state.networkReady = false;
     expect(await m.syncNodeStatus()).toBe(true); // changed: written at once
-    const notReady = condition(await client.nodes.get('n2'), 'Ready');
+    const notReady = condition(await cluster.client.nodes.get('n2'), 'Ready');
     expect(notReady).toMatchObject({ status: 'False', reason: 'KubeletNotReady' });
     expect(notReady?.message).toContain('NetworkReady=false');
     expect(notReady?.lastTransitionTime).toBe(
@@ -193,14 +183,16 @@ describe('NodeStatusManager', () => {
     await expect.poll(() => clock.pending()).toBe(1);
     runtime.state.networkReady = false;
     await clock.advance(10_000);
-    await expect.poll(async () => condition(await client.nodes.get('n3'), 'Ready')?.status).toBe('False');
+    await expect
+      .poll(async () => condition(await cluster.client.nodes.get('n3'), 'Ready')?.status)
+      .toBe('False');
     abort.abort();
     await stopped;
   });
 
   it('adopts an existing node and refuses a different pod CIDR', async () => {
     const clock = new FakeClock();
-    await client.nodes.create({ metadata: { name: 'n4', labels: { custom: 'yes' } }, spec: {} });
+    await cluster.client.nodes.create({ metadata: { name: 'n4', labels: { custom: 'yes' } }, spec: {} });
     const adopted = await manager('n4', clock).registerNode(new AbortController().signal);
     expect(adopted.metadata?.labels).toMatchObject({ custom: 'yes', 'kubernetes.io/hostname': 'worker-1' });
     expect(adopted.spec?.podCIDR).toBe('10.244.0.0/24');
