@@ -12,6 +12,7 @@ PACKAGES=(
   runc                        # /usr/sbin/runc, the OCI runtime containerd's shim runs
   containernetworking-plugins # /usr/lib/cni: bridge, host-local, loopback, portmap
   iptables                    # the bridge plugin's ipMasq and portmap need it
+  iproute2                    # ip: the bridge, pod routes between nodes, network namespaces in tests
   # locally built images (no internet registry): localhost/busybox and localhost/pause
   busybox-static # /bin/busybox (static): the busybox test image's rootfs
   catatonit      # /usr/bin/catatonit (static): the pause image's process
