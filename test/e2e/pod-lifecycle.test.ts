@@ -4,19 +4,15 @@
  * directly with the real CRI client; the statuses it writes are captured instead of an API.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm, rmdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/kubelet/container/runtime.js';
-import { findProcesses, startContainerd, type Containerd } from '../../src/kubelet/containerd/index.js';
-import { BUSYBOX_IMAGE, ensureLocalImages } from '../../src/kubelet/images/index.js';
+import { BUSYBOX_IMAGE } from '../../src/kubelet/images/index.js';
 import type { PodLifecycle } from '../../src/kubelet/lifecycle.js';
-import { writeCniConfig } from '../../src/kubelet/network/index.js';
-import { createPodLifecycle } from '../../src/kubelet/pod-workers/index.js';
+import { type PrivateLifecycle, startPrivateLifecycle, until } from './support/private-lifecycle.js';
 
 const isRoot = process.getuid?.() === 0;
 const suffix = randomBytes(2).toString('hex');
@@ -25,7 +21,7 @@ const subnetOctet = 100 + (parseInt(suffix, 16) % 100);
 const subnet = `10.246.${subnetOctet}.0/24`;
 
 let dataDir = '';
-let containerd: Containerd | undefined;
+let node: PrivateLifecycle | undefined;
 let rt: Runtime;
 let lifecycle: PodLifecycle;
 const abort = new AbortController();
@@ -55,67 +51,32 @@ function makePod(name: string, spec: Partial<NonNullable<Pod['spec']>>): Pod {
 
 const latest = (pod: Pod) => statuses.get(pod.metadata!.uid!)?.at(-1);
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
 beforeAll(async () => {
   if (!isRoot) return;
-  dataDir = await mkdtemp(join(tmpdir(), 'cairn-pl-'));
-  await writeCniConfig(join(dataDir, 'cni', 'net.d'), {
-    subnet,
+  node = await startPrivateLifecycle({
+    prefix: 'cairn-pl-',
     bridge,
-    ipamDataDir: join(dataDir, 'cni', 'ipam'),
-  });
-  containerd = await startContainerd({ dataDir, bridge });
-  rt = containerd.runtime;
-  await ensureLocalImages(rt, { socket: containerd.socket, workDir: dataDir });
-  lifecycle = createPodLifecycle({
-    runtime: rt,
-    nodeName: 'e2e',
-    logger: pino({ level: 'silent' }),
-    rootDir: join(dataDir, 'kubelet'),
-    clusterDNS: { nameservers: ['10.96.0.10'], domain: 'cluster.local' },
-    relistPeriodMs: 200,
-    updatePodStatus: async (pod, status) => {
-      const uid = pod.metadata!.uid!;
-      statuses.set(uid, [...(statuses.get(uid) ?? []), structuredClone(status)]);
-    },
-    deletePod: async (pod) => {
-      deleted.push(pod.metadata!.uid!);
+    subnet,
+    signal: abort.signal,
+    lifecycle: {
+      clusterDNS: { nameservers: ['10.96.0.10'], domain: 'cluster.local' },
+      relistPeriodMs: 200,
+      updatePodStatus: async (pod, status) => {
+        const uid = pod.metadata!.uid!;
+        statuses.set(uid, [...(statuses.get(uid) ?? []), structuredClone(status)]);
+      },
+      deletePod: async (pod) => {
+        deleted.push(pod.metadata!.uid!);
+      },
     },
   });
-  await lifecycle.start(abort.signal);
+  ({ dataDir, runtime: rt, lifecycle } = node);
 });
 
 afterAll(async () => {
   if (!isRoot) return;
   abort.abort();
-  try {
-    if (containerd) {
-      for (const sandbox of await rt.listPodSandbox().catch(() => [])) {
-        await rt.stopPodSandbox(sandbox.id).catch(() => undefined);
-        await rt.removePodSandbox(sandbox.id).catch(() => undefined);
-      }
-      await containerd.stop();
-    }
-    // pod cgroups a failed case left, then the node-level QoS cgroups (busy if another agent uses them: kept)
-    for (const h of await readdir('/sys/fs/cgroup').catch(() => [])) {
-      const pods = createdUids.map((uid) => `kubepods/besteffort/pod${uid}`);
-      for (const dir of [...pods, 'kubepods/besteffort', 'kubepods/burstable', 'kubepods']) {
-        await rmdir(join('/sys/fs/cgroup', h, dir)).catch(() => undefined);
-      }
-    }
-  } finally {
-    for (const p of await findProcesses(dataDir)) process.kill(p.pid, 'SIGKILL');
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  await node?.stop(createdUids);
 });
 
 describe.skipIf(!isRoot)('pod lifecycle on containerd', () => {
@@ -127,7 +88,7 @@ describe.skipIf(!isRoot)('pod lifecycle on containerd', () => {
     });
     helloPod = pod;
     lifecycle.update(pod);
-    const s = await waitFor('Succeeded', () => latest(pod)?.phase === 'Succeeded' && latest(pod));
+    const s = await until('Succeeded', () => latest(pod)?.phase === 'Succeeded' && latest(pod));
     const cond = Object.fromEntries((s.conditions ?? []).map((c) => [c.type, c]));
     expect(cond['Initialized']?.status).toBe('True');
     expect(cond['ContainersReady']).toMatchObject({ status: 'False', reason: 'PodCompleted' });
@@ -150,7 +111,7 @@ describe.skipIf(!isRoot)('pod lifecycle on containerd', () => {
   it('`sleep 3600` reaches Running with a pod IP, then a graceful deletion stops it and deletePod is called', async () => {
     const pod = makePod('sleeper', { containers: [container('sleep', ['sleep', '3600'])] });
     lifecycle.update(pod);
-    const s = await waitFor('Running', () => latest(pod)?.phase === 'Running' && latest(pod));
+    const s = await until('Running', () => latest(pod)?.phase === 'Running' && latest(pod));
     expect(s.podIP).toMatch(new RegExp(`^10\\.246\\.${subnetOctet}\\.\\d+$`));
     expect(s.containerStatuses?.[0]).toMatchObject({ ready: true, started: true, restartCount: 0 });
     expect(s.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
@@ -162,7 +123,7 @@ describe.skipIf(!isRoot)('pod lifecycle on containerd', () => {
         deletionGracePeriodSeconds: 1,
       },
     });
-    await waitFor('deletePod', () => deleted.includes(pod.metadata!.uid!));
+    await until('deletePod', () => deleted.includes(pod.metadata!.uid!));
     expect(latest(pod)?.containerStatuses?.[0]?.state?.terminated?.exitCode).toBe(137);
     const left = await rt.listPodSandbox({ label_selector: { 'io.kubernetes.pod.uid': pod.metadata!.uid! } });
     expect(left).toEqual([]);
@@ -173,7 +134,7 @@ describe.skipIf(!isRoot)('pod lifecycle on containerd', () => {
   it('a container exiting 1 under Always: restartCount grows, CrashLoopBackOff', async () => {
     const pod = makePod('crash', { containers: [container('crash', ['sh', '-c', 'exit 1'])] });
     lifecycle.update(pod);
-    const s = await waitFor('CrashLoopBackOff', () => {
+    const s = await until('CrashLoopBackOff', () => {
       const st = latest(pod);
       return st?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff' && st;
     });
@@ -201,7 +162,7 @@ describe.skipIf(!isRoot)('pod lifecycle on containerd', () => {
       ],
     });
     lifecycle.update(pod);
-    const s = await waitFor('client done', () => {
+    const s = await until('client done', () => {
       const st = latest(pod);
       return st?.containerStatuses?.[1]?.state?.terminated && st;
     });
@@ -218,15 +179,15 @@ describe.skipIf(!isRoot)('pod lifecycle on containerd', () => {
       containers: [container('sleep', ['sleep', '3600'])],
     });
     lifecycle.update(pod);
-    const running = await waitFor('Running', () => latest(pod)?.phase === 'Running' && latest(pod));
+    const running = await until('Running', () => latest(pod)?.phase === 'Running' && latest(pod));
     const startedAt = Date.parse(running.startTime ?? '');
-    const s = await waitFor('Failed', () => latest(pod)?.phase === 'Failed' && latest(pod), 20_000);
+    const s = await until('Failed', () => latest(pod)?.phase === 'Failed' && latest(pod), 20_000);
     expect(s).toMatchObject({
       reason: 'DeadlineExceeded',
       message: 'Pod was active on the node longer than the specified deadline',
     });
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(2000); // startTime is kept to the second
-    const killed = await waitFor('the container killed', () => {
+    const killed = await until('the container killed', () => {
       const st = latest(pod);
       return st?.containerStatuses?.[0]?.state?.terminated && st;
     });
@@ -265,7 +226,7 @@ describe.skipIf(!isRoot)('pod lifecycle on containerd', () => {
       ...hello,
       metadata: { ...hello.metadata, deletionTimestamp: new Date().toISOString() },
     });
-    await waitFor('hello deleted', () => deleted.includes(hello.metadata!.uid!));
+    await until('hello deleted', () => deleted.includes(hello.metadata!.uid!));
     expect(await rt.listPodSandbox()).toEqual([]);
     expect(await readdir(join(dataDir, 'kubelet', 'logs'))).toEqual([]);
     expect(await readdir(join(dataDir, 'kubelet', 'pods'))).toEqual([]);

@@ -1,30 +1,21 @@
 /**
- * Probes on real containers (root): a private containerd with its own bridge and subnet (as
- * pod-lifecycle.test.ts), `createPodLifecycle` driven directly with the real CRI client, and the
- * statuses it writes captured. Short periods keep the whole file well under a minute.
+ * Probes on real containers (root): a private containerd with its own bridge and subnet, driving
+ * `createPodLifecycle` directly (support/private-lifecycle.ts), and the statuses it writes captured. Short periods keep the whole file well under a minute.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm, rmdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../src/kubelet/container/runtime.js';
-import { findProcesses, startContainerd, type Containerd } from '../../src/kubelet/containerd/index.js';
-import { BUSYBOX_IMAGE, ensureLocalImages } from '../../src/kubelet/images/index.js';
+import { BUSYBOX_IMAGE } from '../../src/kubelet/images/index.js';
 import type { PodLifecycle } from '../../src/kubelet/lifecycle.js';
-import { writeCniConfig } from '../../src/kubelet/network/index.js';
-import { createPodLifecycle } from '../../src/kubelet/pod-workers/index.js';
+import { type PrivateLifecycle, startPrivateLifecycle, until } from './support/private-lifecycle.js';
 
 const isRoot = process.getuid?.() === 0;
 const suffix = randomBytes(2).toString('hex');
 const bridge = `cairn-pr-${suffix}`;
 const subnet = `10.248.${parseInt(suffix, 16) % 200}.0/24`;
 
-let dataDir = '';
-let containerd: Containerd | undefined;
+let node: PrivateLifecycle | undefined;
 let rt: Runtime;
 let lifecycle: PodLifecycle;
 const abort = new AbortController();
@@ -54,65 +45,34 @@ const history = (pod: Pod) => statuses.get(pod.metadata!.uid!) ?? [];
 const latest = (pod: Pod) => history(pod).at(-1)?.status;
 const cond = (s: PodStatus | undefined, type: string) => s?.conditions?.find((c) => c.type === type)?.status;
 
-async function waitFor<T>(what: string, fn: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
 beforeAll(async () => {
   if (!isRoot) return;
-  dataDir = await mkdtemp(join(tmpdir(), 'cairn-pr-'));
-  await writeCniConfig(join(dataDir, 'cni', 'net.d'), {
-    subnet,
+  node = await startPrivateLifecycle({
+    prefix: 'cairn-pr-',
     bridge,
-    ipamDataDir: join(dataDir, 'cni', 'ipam'),
-  });
-  containerd = await startContainerd({ dataDir, bridge });
-  rt = containerd.runtime;
-  await ensureLocalImages(rt, { socket: containerd.socket, workDir: dataDir });
-  lifecycle = createPodLifecycle({
-    runtime: rt,
-    nodeName: 'e2e',
-    logger: pino({ level: 'silent' }),
-    rootDir: join(dataDir, 'kubelet'),
-    relistPeriodMs: 200,
-    updatePodStatus: async (pod, status) => {
-      const uid = pod.metadata!.uid!;
-      statuses.set(uid, [...(statuses.get(uid) ?? []), { at: Date.now(), status: structuredClone(status) }]);
+    subnet,
+    signal: abort.signal,
+    lifecycle: {
+      relistPeriodMs: 200,
+      updatePodStatus: async (pod, status) => {
+        const uid = pod.metadata!.uid!;
+        statuses.set(uid, [
+          ...(statuses.get(uid) ?? []),
+          { at: Date.now(), status: structuredClone(status) },
+        ]);
+      },
+      deletePod: async () => undefined,
+      recordEvent: (pod, c, type, reason, message) =>
+        events.push(`${pod.metadata?.name}/${c} ${type} ${reason}: ${message}`),
     },
-    deletePod: async () => undefined,
-    recordEvent: (pod, c, type, reason, message) =>
-      events.push(`${pod.metadata?.name}/${c} ${type} ${reason}: ${message}`),
   });
-  await lifecycle.start(abort.signal);
+  ({ runtime: rt, lifecycle } = node);
 }, 60_000);
 
 afterAll(async () => {
   if (!isRoot) return;
   abort.abort();
-  try {
-    if (containerd) {
-      for (const sandbox of await rt.listPodSandbox().catch(() => [])) {
-        await rt.stopPodSandbox(sandbox.id).catch(() => undefined);
-        await rt.removePodSandbox(sandbox.id).catch(() => undefined);
-      }
-      await containerd.stop();
-    }
-    for (const h of await readdir('/sys/fs/cgroup').catch(() => [])) {
-      const pods = createdUids.map((uid) => `kubepods/besteffort/pod${uid}`);
-      for (const dir of [...pods, 'kubepods/besteffort', 'kubepods/burstable', 'kubepods']) {
-        await rmdir(join('/sys/fs/cgroup', h, dir)).catch(() => undefined);
-      }
-    }
-  } finally {
-    for (const p of await findProcesses(dataDir)) process.kill(p.pid, 'SIGKILL');
-    await rm(dataDir, { recursive: true, force: true });
-  }
+  await node?.stop(createdUids);
 });
 
 describe.skipIf(!isRoot)('probes on containerd', () => {
@@ -124,7 +84,7 @@ describe.skipIf(!isRoot)('probes on containerd', () => {
       }),
     ]);
     lifecycle.update(pod);
-    const ready = await waitFor('ready', () => latest(pod)?.containerStatuses?.[0]?.ready && latest(pod));
+    const ready = await until('ready', () => latest(pod)?.containerStatuses?.[0]?.ready && latest(pod));
     expect(cond(ready, 'Ready')).toBe('True');
     expect(cond(ready, 'ContainersReady')).toBe('True');
     const running = history(pod).find((h) => h.status.containerStatuses?.[0]?.state?.running);
@@ -139,12 +99,12 @@ describe.skipIf(!isRoot)('probes on containerd', () => {
       }),
     ]);
     lifecycle.update(pod);
-    const s = await waitFor('ready', () => latest(pod)?.containerStatuses?.[0]?.ready && latest(pod));
+    const s = await until('ready', () => latest(pod)?.containerStatuses?.[0]?.ready && latest(pod));
     const id = s.containerStatuses![0]!.containerID!.replace('containerd://', '');
     const res = await rt.execSync(id, ['rm', '/tmp/ready'], 5);
     expect(res.exit_code).toBe(0);
     const removedAt = Date.now();
-    const unready = await waitFor('unready', () => {
+    const unready = await until('unready', () => {
       const st = latest(pod);
       return st?.containerStatuses?.[0]?.ready === false && st;
     });
@@ -173,7 +133,7 @@ describe.skipIf(!isRoot)('probes on containerd', () => {
       }),
     ]);
     lifecycle.update(pod);
-    const s = await waitFor(
+    const s = await until(
       'restart',
       () => {
         const st = latest(pod);
@@ -201,7 +161,7 @@ describe.skipIf(!isRoot)('probes on containerd', () => {
       }),
     ]);
     lifecycle.update(pod);
-    const ready = await waitFor('ready', () => latest(pod)?.containerStatuses?.[0]?.ready && latest(pod));
+    const ready = await until('ready', () => latest(pod)?.containerStatuses?.[0]?.ready && latest(pod));
     expect(ready.containerStatuses?.[0]?.started).toBe(true);
     expect(cond(ready, 'Ready')).toBe('True');
     const firstRunning = history(pod).find((h) => h.status.containerStatuses?.[0]?.state?.running);
