@@ -1,30 +1,17 @@
 /** postStart and preStop through the pod lifecycle on the sim runtime with a fake clock. */
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ExecSyncResponse } from '../container/runtime.js';
+import { lifecycleFixture } from '../testing/lifecycle-fixture.js';
 import { FakeClock, SimRuntime } from '../container/sim-runtime.js';
 import { createPodLifecycle } from '../pod-workers/index.js';
 import { HandlerRunner } from './handlers.js';
 
 const logger = pino({ level: 'silent' });
-let rootDir = '';
-let abort: AbortController;
-
-beforeEach(async () => {
-  rootDir = await mkdtemp(join(tmpdir(), 'cairn-hooks-'));
-  abort = new AbortController();
-});
-afterEach(async () => {
-  abort.abort();
-  await new Promise((r) => setTimeout(r, 20));
-  await rm(rootDir, { recursive: true, force: true, maxRetries: 5 });
-});
+const fixture = lifecycleFixture('cairn-hooks-');
 
 class HookSim extends SimRuntime {
   execExit = 0;
@@ -65,7 +52,7 @@ function setup() {
     runtime,
     nodeName: 'node-1',
     logger,
-    rootDir,
+    rootDir: fixture.rootDir,
     clock,
     cgroupRoot: null,
     hostIPs: ['192.168.1.10'],
@@ -99,7 +86,7 @@ function setup() {
 describe('lifecycle hooks (sim runtime, fake clock)', () => {
   it('postStart: the container shows Running only once the hook finished', async () => {
     const t = setup();
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     t.lifecycle.update(makePod({ containers: [c({ lifecycle: { postStart: { sleep: { seconds: 5 } } } })] }));
     await t.advance(4000);
     expect(t.statuses.some((s) => s.containerStatuses?.[0]?.state?.running)).toBe(false);
@@ -112,7 +99,7 @@ describe('lifecycle hooks (sim runtime, fake clock)', () => {
   it('postStart failure: FailedPostStartHook event, the container is killed and restarted', async () => {
     const t = setup();
     t.runtime.execExit = 1;
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     t.lifecycle.update(
       makePod({ containers: [c({ lifecycle: { postStart: { exec: { command: ['false'] } } } })] }),
     );
@@ -139,7 +126,7 @@ describe('lifecycle hooks (sim runtime, fake clock)', () => {
 
   it('preStop runs before StopContainer on deletion; StopContainer gets the grace period left', async () => {
     const t = setup();
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     const pod = makePod({
       containers: [c({ lifecycle: { preStop: { sleep: { seconds: 4 } } } })],
       terminationGracePeriodSeconds: 10,
@@ -158,7 +145,7 @@ describe('lifecycle hooks (sim runtime, fake clock)', () => {
 
   it('a preStop hook longer than the grace period is cut short; StopContainer gets the 2 s minimum', async () => {
     const t = setup();
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     const pod = makePod({
       containers: [c({ lifecycle: { preStop: { exec: { command: ['sleep', '100'] } } } })],
     });

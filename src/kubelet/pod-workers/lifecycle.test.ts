@@ -1,25 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { lifecycleFixture } from '../testing/lifecycle-fixture.js';
 import { FakeClock, SimRuntime, type SimBehaviour } from '../container/sim-runtime.js';
 import { createPodLifecycle } from './index.js';
 
 const logger = pino({ level: 'silent' });
-let rootDir = '';
-let abort: AbortController;
-
-beforeEach(async () => {
-  rootDir = await mkdtemp(join(tmpdir(), 'cairn-lifecycle-'));
-  abort = new AbortController();
-});
-afterEach(async () => {
-  abort.abort();
-  await new Promise((r) => setTimeout(r, 20));
-  await rm(rootDir, { recursive: true, force: true, maxRetries: 5 });
-});
+const fixture = lifecycleFixture('cairn-lifecycle-');
 
 const c = (name: string, extra: Partial<Container> = {}): Container => ({
   name,
@@ -54,7 +41,7 @@ function setup(behaviour: (name: string, attempt: number) => SimBehaviour | unde
     runtime,
     nodeName: 'node-1',
     logger,
-    rootDir,
+    rootDir: fixture.rootDir,
     clock,
     cgroupRoot: null,
     hostIPs: ['192.168.1.10'],
@@ -91,7 +78,7 @@ function setup(behaviour: (name: string, attempt: number) => SimBehaviour | unde
 describe('pod lifecycle on the sim runtime', () => {
   it('runs 2 init containers in order, then 2 containers: Pending → Running', async () => {
     const t = setup((name) => (name.startsWith('init') ? { exit: { code: 0, afterMs: 300 } } : undefined));
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     t.lifecycle.update(makePod({ initContainers: [c('init-1'), c('init-2')], containers: [c('a'), c('b')] }));
     await t.settle();
     expect(t.last()?.phase).toBe('Pending');
@@ -123,7 +110,7 @@ describe('pod lifecycle on the sim runtime', () => {
 
   it('records events: image present, Created, Started per container in order; Killing on deletion', async () => {
     const t = setup((name) => (name === 'init-1' ? { exit: { code: 0, afterMs: 300 } } : undefined));
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     const pod = makePod({
       initContainers: [c('init-1')],
       containers: [c('a')],
@@ -149,7 +136,7 @@ describe('pod lifecycle on the sim runtime', () => {
 
   it('activeDeadlineSeconds: Failed DeadlineExceeded at the deadline, containers killed, an event', async () => {
     const t = setup(() => undefined);
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     t.lifecycle.update(makePod({ activeDeadlineSeconds: 5, terminationGracePeriodSeconds: 1 }));
     await t.settle();
     expect(t.last()?.phase).toBe('Running');
@@ -173,7 +160,7 @@ describe('pod lifecycle on the sim runtime', () => {
 
   it('restarts a failing container under OnFailure with back-off 10 s, 20 s, 40 s (CrashLoopBackOff)', async () => {
     const t = setup(() => ({ exit: { code: 1, afterMs: 100 } }));
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     t.lifecycle.update(makePod({ restartPolicy: 'OnFailure' }));
     await t.settle();
     const starts: number[] = [];
@@ -213,7 +200,7 @@ describe('pod lifecycle on the sim runtime', () => {
 
   it('Never + exit 1 → Failed; the sandbox is stopped, containers kept for logs', async () => {
     const t = setup(() => ({ exit: { code: 1, afterMs: 100 } }));
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     t.lifecycle.update(makePod({ restartPolicy: 'Never' }));
     await t.advance(3000);
     const s = t.last()!;
@@ -226,7 +213,7 @@ describe('pod lifecycle on the sim runtime', () => {
 
   it('all containers exit 0 under Never → Succeeded, ContainersReady False PodCompleted', async () => {
     const t = setup(() => ({ exit: { code: 0, afterMs: 200 } }));
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     t.lifecycle.update(makePod({ restartPolicy: 'Never', containers: [c('a'), c('b')] }));
     await t.advance(3000);
     const s = t.last()!;
@@ -244,7 +231,7 @@ describe('pod lifecycle on the sim runtime', () => {
 
   it('a failed init container under Never fails the pod; app containers never start', async () => {
     const t = setup((name) => (name === 'init' ? { exit: { code: 2, afterMs: 100 } } : undefined));
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     t.lifecycle.update(makePod({ restartPolicy: 'Never', initContainers: [c('init')] }));
     await t.advance(3000);
     expect(t.last()?.phase).toBe('Failed');
@@ -257,7 +244,7 @@ describe('pod lifecycle on the sim runtime', () => {
 
   it('deletion: containers stopped with the grace period, everything removed, deletePod called', async () => {
     const t = setup(() => undefined);
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     const pod = makePod({ terminationGracePeriodSeconds: 30 });
     t.lifecycle.update(pod);
     await t.advance(2000);
@@ -280,7 +267,7 @@ describe('pod lifecycle on the sim runtime', () => {
 
   it('a pod removed from the API gets its containers killed, without deletePod', async () => {
     const t = setup(() => undefined);
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     const pod = makePod({});
     t.lifecycle.update(pod);
     await t.advance(1000);
@@ -292,7 +279,7 @@ describe('pod lifecycle on the sim runtime', () => {
 
   it('image pull failure: ErrImagePull, then ImagePullBackOff; Never pull policy: ErrImageNeverPull', async () => {
     const t = setup(() => undefined);
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     t.lifecycle.update(
       makePod({
         containers: [
@@ -331,17 +318,17 @@ describe('pod lifecycle on the sim runtime', () => {
 
   it('a restarted agent adopts running pods without restarting containers', async () => {
     const t = setup(() => undefined);
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     const pod = makePod({});
     t.lifecycle.update(pod);
     await t.advance(1000);
     const before = [...t.runtime.containers.keys()];
-    abort.abort();
+    fixture.abort();
     const again = createPodLifecycle({
       runtime: t.runtime,
       nodeName: 'node-1',
       logger,
-      rootDir,
+      rootDir: fixture.rootDir,
       clock: t.clock,
       cgroupRoot: null,
       hostIPs: ['192.168.1.10'],
@@ -358,15 +345,15 @@ describe('pod lifecycle on the sim runtime', () => {
 
   it('terminates orphaned pods the runtime holds after the grace period', async () => {
     const t = setup(() => undefined);
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     t.lifecycle.update(makePod({}, 'uid-orphan'));
     await t.advance(1000);
-    abort.abort();
+    fixture.abort();
     const again = createPodLifecycle({
       runtime: t.runtime,
       nodeName: 'node-1',
       logger,
-      rootDir,
+      rootDir: fixture.rootDir,
       clock: t.clock,
       cgroupRoot: null,
       updatePodStatus: async () => undefined,

@@ -2,29 +2,16 @@
  * Probes through the whole pod lifecycle on the sim runtime with a fake clock: exec probes run
  * through ExecSync, whose exit codes a test scripts per container and command.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Container, Pod, PodStatus, Probe } from 'kubernetes-types/core/v1.js';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ExecSyncResponse } from '../container/runtime.js';
+import { lifecycleFixture } from '../testing/lifecycle-fixture.js';
 import { FakeClock, SimRuntime } from '../container/sim-runtime.js';
 import { createPodLifecycle } from '../pod-workers/index.js';
 
 const logger = pino({ level: 'silent' });
-let rootDir = '';
-let abort: AbortController;
-
-beforeEach(async () => {
-  rootDir = await mkdtemp(join(tmpdir(), 'cairn-prober-'));
-  abort = new AbortController();
-});
-afterEach(async () => {
-  abort.abort();
-  await new Promise((r) => setTimeout(r, 20));
-  await rm(rootDir, { recursive: true, force: true, maxRetries: 5 });
-});
+const fixture = lifecycleFixture('cairn-prober-');
 
 /** The sim runtime with scripted ExecSync exits: `exits(container, command)` (default 0). */
 class ScriptedSim extends SimRuntime {
@@ -69,7 +56,7 @@ function setup() {
     runtime,
     nodeName: 'node-1',
     logger,
-    rootDir,
+    rootDir: fixture.rootDir,
     clock,
     cgroupRoot: null,
     hostIPs: ['192.168.1.10'],
@@ -110,7 +97,7 @@ describe('probes in the pod lifecycle (sim runtime, fake clock)', () => {
     const t = setup();
     let ready = true;
     t.runtime.exits = () => (ready ? 0 : 1);
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     const readinessProbe = execProbe('cat /tmp/ready', { periodSeconds: 5, failureThreshold: 1 });
     t.lifecycle.update(makePod({ containers: [c('main', { readinessProbe })] }));
     await t.settle();
@@ -147,7 +134,7 @@ describe('probes in the pod lifecycle (sim runtime, fake clock)', () => {
     const t = setup();
     let startedOk = false;
     t.runtime.exits = (_c, cmd) => (cmd.join(' ').includes('started') ? (startedOk ? 0 : 1) : 0);
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     t.lifecycle.update(
       makePod({
         containers: [
@@ -181,7 +168,7 @@ describe('probes in the pod lifecycle (sim runtime, fake clock)', () => {
     const t = setup();
     let alive = true;
     t.runtime.exits = () => (alive ? 0 : 1);
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     const livenessProbe = execProbe('alive', { failureThreshold: 2 });
     t.lifecycle.update(makePod({ containers: [c('main', { livenessProbe })] }));
     await t.advance(3000);
@@ -212,7 +199,7 @@ describe('probes in the pod lifecycle (sim runtime, fake clock)', () => {
   it('liveness failure under restartPolicy Never: killed, not restarted, pod Failed', async () => {
     const t = setup();
     t.runtime.exits = () => 1;
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     const livenessProbe = execProbe('alive', { failureThreshold: 1, initialDelaySeconds: 2 });
     t.lifecycle.update(makePod({ restartPolicy: 'Never', containers: [c('main', { livenessProbe })] }));
     await t.advance(1000);
@@ -228,7 +215,7 @@ describe('probes in the pod lifecycle (sim runtime, fake clock)', () => {
   it('startup probe failure kills and restarts the container', async () => {
     const t = setup();
     t.runtime.exits = () => 1;
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     const startupProbe = execProbe('never', { failureThreshold: 3 });
     t.lifecycle.update(makePod({ containers: [c('main', { startupProbe })] }));
     await t.advance(5000);
@@ -239,7 +226,7 @@ describe('probes in the pod lifecycle (sim runtime, fake clock)', () => {
   it('a deleted pod stops its probes', async () => {
     const t = setup();
     t.runtime.exits = () => 0;
-    await t.lifecycle.start(abort.signal);
+    await t.lifecycle.start(fixture.signal);
     const pod = makePod({
       terminationGracePeriodSeconds: 1,
       containers: [c('main', { readinessProbe: execProbe('r'), livenessProbe: execProbe('l') })],
