@@ -9,6 +9,7 @@
  */
 import { type NetworkInterfaceInfo, networkInterfaces } from 'node:os';
 import type { Node } from 'kubernetes-types/core/v1.js';
+import { ipv4ToInt } from '../../apiserver/service-ip/cidr.js';
 import { type Client, Informer } from '../../client/index.js';
 import { coalescingSync } from '../../util/coalescing-sync.js';
 import type { Logger } from '../../util/log.js';
@@ -67,8 +68,6 @@ export function parseRoutes(json: string): PodRoute[] {
 /** `ip route` prints a /32 without its prefix length. */
 const normalise = (dst: string) => (dst.includes('/') ? dst : `${dst}/32`);
 
-const toInt = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
-
 /** Whether `ip` is on one of this host's IPv4 subnets (default: the host's interfaces now). */
 export function onHostLink(
   ip: string,
@@ -79,7 +78,7 @@ export function onHostLink(
       if (a.family !== 'IPv4' || a.internal || !a.cidr) continue;
       const bits = Number(a.cidr.split('/')[1]);
       const size = 2 ** (32 - bits);
-      if (Math.floor(toInt(a.address) / size) === Math.floor(toInt(ip) / size)) return true;
+      if (Math.floor(ipv4ToInt(a.address) / size) === Math.floor(ipv4ToInt(ip) / size)) return true;
     }
   }
   return false;
